@@ -1,0 +1,56 @@
+"""One exception root. Every error the package raises on purpose is a SekishoError.
+
+Subclasses carry an HTTP-like status so that the CLI and any service layer can map them without
+guessing, and file/row/field where they exist so the user can find the bad cell.
+"""
+
+from __future__ import annotations
+
+
+class SekishoError(Exception):
+    """Root of every error sekisho raises deliberately."""
+
+    status = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(SekishoError):
+    """The caller passed something we cannot use (bad option, bad query)."""
+
+    status = 422
+
+
+class NotFound(SekishoError):
+    """A list, entity or file that was asked for does not exist."""
+
+    status = 404
+
+
+class ListFormatError(SekishoError):
+    """A list or parties file does not have the shape we expect.
+
+    The message always names the file, and the row and field when they are known, because a
+    compliance officer has to fix or report the exact cell.
+    """
+
+    status = 422
+
+    def __init__(self, file: str, message: str, row: int | None = None, field: str | None = None) -> None:
+        where = file
+        if row is not None:
+            where += f", row {row}"
+        if field is not None:
+            where += f", field {field!r}"
+        super().__init__(f"{where}: {message}")
+        self.file = file
+        self.row = row
+        self.field = field
+
+
+class FetchError(SekishoError):
+    """Downloading an official list failed (offline, timeout, HTTP error)."""
+
+    status = 502

@@ -1,0 +1,184 @@
+"""Helpers every loader shares: hashing, stable ids, dates, validated CSV reading."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sekisho.errors import ListFormatError
+
+
+def files_sha256(paths: Sequence[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def stable_id(list_id: str, *parts: str) -> str:
+    """An id derived from what identifies a record, for lists that publish no id of their own."""
+    key = "|".join(unicodedata.normalize("NFKC", p).casefold().strip() for p in parts)
+    return f"{list_id}:{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def excel_serial_to_iso(serial: float) -> str:
+    return (_EXCEL_EPOCH + timedelta(days=int(serial))).isoformat()
+
+
+def parse_dates(text: object) -> list[str]:
+    """Every date found in a free-text cell, as ISO strings (year or year-month when partial).
+
+    Lists write dates as '10 Dec 1948', '1962', 'circa 1960', '1941年8月20日', '10/16/2017',
+    '2017-10-16', Excel serial numbers or datetime cells.
+    """
+    if text is None:
+        return []
+    if isinstance(text, datetime):
+        return [text.date().isoformat()]
+    if isinstance(text, date):
+        return [text.isoformat()]
+    if isinstance(text, int | float):
+        if 1000 <= text <= 2100:
+            return [str(int(text))]
+        if 2000 < text < 80000:
+            return [excel_serial_to_iso(text)]
+        return []
+    s = unicodedata.normalize("NFKC", str(text))
+    found: list[str] = []
+
+    def add(value: str) -> None:
+        if value not in found:
+            found.append(value)
+
+    for m in re.finditer(r"(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?", s):
+        y, mo, d = m.groups()
+        add(_iso(int(y), mo and int(mo), d and int(d)))
+    s_wo = re.sub(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?", " ", s)
+    for m in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", s_wo):
+        add(_iso(int(m[1]), int(m[2]), int(m[3])))
+    s_wo = re.sub(r"\b\d{4}-\d{2}-\d{2}\b", " ", s_wo)
+    for m in re.finditer(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b", s_wo):
+        add(_iso(int(m[3]), int(m[1]), int(m[2])))
+    s_wo = re.sub(r"\b\d{1,2}/\d{1,2}/\d{4}\b", " ", s_wo)
+    for m in re.finditer(r"\b(?:(\d{1,2})\s+)?([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})\b", s_wo):
+        mon = _MONTHS.get(m[2].lower())
+        if mon:
+            add(_iso(int(m[3]), mon, m[1] and int(m[1])))
+    s_wo = re.sub(r"\b(?:\d{1,2}\s+)?[A-Za-z]{3}[a-z]*\.?,?\s+\d{4}\b", " ", s_wo)
+    for m in re.finditer(r"(?<![\d.])(1[89]\d{2}|20\d{2})(?![\d.])", s_wo):
+        add(m[1])
+    return found
+
+
+def _iso(y: int, m: int | None | str = None, d: int | None | str = None) -> str:
+    if not m or not isinstance(m, int) or not 1 <= m <= 12:
+        return f"{y:04d}"
+    if not d or not isinstance(d, int) or not 1 <= d <= 31:
+        return f"{y:04d}-{m:02d}"
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def clean(value: object) -> str:
+    """A cell as a trimmed string; OFAC's '-0-' and Japanese '不明' (unknown) become ''."""
+    if value is None:
+        return ""
+    s = str(value).replace("\xa0", " ").strip()
+    if s in ("-0-", "不明", "None", "nan"):
+        return ""
+    return s
+
+
+def read_text(path: Path, encodings: Sequence[str] = ("utf-8-sig",)) -> str:
+    data = path.read_bytes()
+    for enc in encodings:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError as exc:
+            last = exc
+    line = data[: last.start].count(b"\n") + 1
+    raise ListFormatError(str(path), f"cannot decode as {'/'.join(encodings)}: {last.reason}", row=line)
+
+
+def csv_rows(
+    path: Path,
+    text: str,
+    *,
+    width: int | None = None,
+    header: Sequence[str] | None = None,
+    delimiter: str = ",",
+) -> Iterator[tuple[int, list[str]]]:
+    """Rows of a CSV with their 1-based line numbers, checking the shape as it goes.
+
+    A row that is too short is how a truncated download shows itself: it raises, so that a
+    loader never returns half a list.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    expected = width
+    try:
+        if header is not None:
+            expected = len(_header(path, reader, header))
+        for row in reader:
+            line = reader.line_num
+            if not row or (len(row) == 1 and row[0].strip() in ("", "\x1a")):
+                continue
+            if expected is not None and len(row) != expected:
+                raise ListFormatError(
+                    str(path), f"expected {expected} fields, found {len(row)} (truncated or malformed row)",
+                    row=line)
+            yield line, row
+    except csv.Error as exc:
+        raise ListFormatError(str(path), f"malformed CSV: {exc}", row=reader.line_num) from None
+
+
+def _header(path: Path, reader: Iterator[list[str]], required: Sequence[str]) -> list[str]:
+    got = next(reader, None)
+    if got is None:
+        raise ListFormatError(str(path), "file is empty", row=1)
+    got = [h.strip().strip('"').lstrip("\ufeff") for h in got]
+    missing = [h for h in required if h not in got]
+    if missing:
+        raise ListFormatError(str(path), f"missing column(s) {missing}; found {got}", row=1)
+    return got
+
+
+def csv_records(
+    path: Path, text: str, required: Sequence[str], delimiter: str = ","
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a headed CSV as dicts, with line numbers; the header must contain `required`."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = _header(path, reader, required)
+        for row in reader:
+            line = reader.line_num
+            if not row or (len(row) == 1 and row[0].strip() in ("", "\x1a")):
+                continue
+            if len(row) != len(header):
+                raise ListFormatError(
+                    str(path), f"expected {len(header)} fields, found {len(row)} (truncated or malformed row)",
+                    row=line)
+            yield line, dict(zip(header, row, strict=True))
+    except csv.Error as exc:
+        raise ListFormatError(str(path), f"malformed CSV: {exc}", row=reader.line_num) from None
+
+
+_EMBEDDED_AKA = re.compile(r"\s*\((?:a\.k\.a\.|aka|f\.k\.a\.)[:,]?\s*([^)]*)\)\s*", re.I)
+
+
+def split_embedded_aliases(name: str) -> tuple[str, list[str]]:
+    """'Chang, Huan Ling (a.k.a. Alice Chang)' -> ('Chang, Huan Ling', ['Alice Chang'])."""
+    aliases: list[str] = []
+    for m in _EMBEDDED_AKA.finditer(name):
+        aliases.extend(a.strip() for a in re.split(r";|\s+and\s+", m[1]) if a.strip())
+    primary = _EMBEDDED_AKA.sub(" ", name).strip()
+    return re.sub(r"\s+", " ", primary), aliases

@@ -1,0 +1,47 @@
+"""State Department (DDTC) ITAR statutorily debarred parties CSV (latin-1 with stray 0xA0 bytes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sekisho.errors import ListFormatError
+from sekisho.lists.common import clean, csv_records, parse_dates, read_text, split_embedded_aliases, stable_id
+from sekisho.lists.model import Entity, EntityType, ListVersion, Name, NameKind
+from sekisho.names.scripts import dominant_script
+
+COLUMNS = ("Party Name", "Date Of Birth", "Federal Register Notice", "Notice Date")
+
+
+def load_ddtc(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
+    entities: list[Entity] = []
+    for line, rec in csv_records(path, read_text(path, ("utf-8-sig", "cp1252", "latin-1")), COLUMNS):
+        raw_name = clean(rec["Party Name"])
+        if not raw_name:
+            raise ListFormatError(str(path), "empty name", row=line, field="Party Name")
+        name, aliases = split_embedded_aliases(raw_name)
+        dob = clean(rec["Date Of Birth"])
+        entities.append(Entity(
+            id=stable_id(list_id, name, dob),
+            list_id=list_id,
+            jurisdiction="US",
+            # only individuals carry a date of birth on this list
+            type=EntityType.PERSON if dob else EntityType.UNKNOWN,
+            names=[Name(name, NameKind.PRIMARY, dominant_script(name))]
+            + [Name(a, NameKind.ALIAS, dominant_script(a)) for a in aliases],
+            birth_dates=parse_dates(dob),
+            programs=["ITAR statutory debarment"],
+            listed_on=(parse_dates(clean(rec["Notice Date"])) or [None])[0],
+            remarks=clean(rec["Federal Register Notice"]) or None,
+            source_url=version.source_url,
+            raw=rec,
+            version=version,
+        ))
+    if not entities:
+        raise ListFormatError(str(path), "no records", row=2)
+    ids: dict[str, int] = {}
+    for e in entities:
+        n = ids.get(e.id, 0)
+        ids[e.id] = n + 1
+        if n:
+            e.id = f"{e.id}~{n}"
+    return entities

@@ -1,0 +1,47 @@
+"""State Department ISN nonproliferation sanctions CSV."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sekisho.errors import ListFormatError
+from sekisho.lists.common import clean, csv_records, parse_dates, read_text, split_embedded_aliases, stable_id
+from sekisho.lists.countries import country_code
+from sekisho.lists.model import Entity, EntityType, ListVersion, Name, NameKind
+from sekisho.names.scripts import dominant_script
+
+COLUMNS = ("Source List", "Programs", "Name", "Alternative Names", "Country", "Effective Date")
+
+
+def load_isn(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
+    entities: list[Entity] = []
+    seen: dict[str, int] = {}
+    for line, rec in csv_records(path, read_text(path, ("utf-8-sig", "cp1252")), COLUMNS):
+        raw_name = clean(rec["Name"])
+        if not raw_name:
+            raise ListFormatError(str(path), "empty name", row=line, field="Name")
+        name, aliases = split_embedded_aliases(raw_name)
+        aliases += [a.strip() for a in re.split(r"[;\n]", clean(rec["Alternative Names"])) if a.strip()]
+        country = country_code(clean(rec["Country"]))
+        eid = stable_id(list_id, name, clean(rec["Programs"]), clean(rec["Effective Date"]))
+        n = seen.get(eid, 0)
+        seen[eid] = n + 1
+        entities.append(Entity(
+            id=eid if not n else f"{eid}~{n}",
+            list_id=list_id,
+            jurisdiction="US",
+            type=EntityType.UNKNOWN,
+            names=[Name(name, NameKind.PRIMARY, dominant_script(name))]
+            + [Name(a, NameKind.ALIAS, dominant_script(a)) for a in aliases if a != name],
+            countries=[country] if country else [],
+            programs=[p.strip() for p in clean(rec["Programs"]).split(";") if p.strip()],
+            listed_on=(parse_dates(clean(rec["Effective Date"])) or [None])[0],
+            remarks=clean(rec.get("Remarks/Notes")) or None,
+            source_url=clean(rec.get("Web Link")) or version.source_url,
+            raw=rec,
+            version=version,
+        ))
+    if not entities:
+        raise ListFormatError(str(path), "no records", row=2)
+    return entities

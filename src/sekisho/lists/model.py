@@ -1,0 +1,115 @@
+"""The one entity model every list loader produces.
+
+An Entity keeps the raw record and the ListVersion it came from, so "which list said what, and
+when" can always be answered from a hit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class EntityType(StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    VESSEL = "vessel"
+    AIRCRAFT = "aircraft"
+    UNKNOWN = "unknown"
+
+
+class NameKind(StrEnum):
+    PRIMARY = "primary"
+    ALIAS = "alias"
+    WEAK = "weak"  # OFAC "weak a.k.a.", UN "low quality", MOF 確定に十分でない別名
+    FORMER = "former"  # f.k.a. / 旧称
+    ORIGINAL_SCRIPT = "original_script"
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    value: str
+    kind: NameKind = NameKind.PRIMARY
+    script: str = "Latn"  # ISO 15924 of the dominant script, see names.scripts
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    type: str
+    value: str
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListVersion:
+    """One snapshot of one list: where it came from and what exactly was read."""
+
+    list_id: str
+    jurisdiction: str  # US, JP, UN or CUSTOM
+    title: str
+    date: str  # ISO date of publication or snapshot
+    sha256: str
+    files: tuple[str, ...]
+    source_url: str | None = None
+
+
+@dataclass(slots=True)
+class Entity:
+    id: str  # stable across list versions, prefixed by the list id
+    list_id: str
+    jurisdiction: str
+    type: EntityType
+    names: list[Name]
+    countries: list[str] = field(default_factory=list)  # ISO 3166 alpha-2
+    addresses: list[str] = field(default_factory=list)
+    identifiers: list[Identifier] = field(default_factory=list)
+    programs: list[str] = field(default_factory=list)
+    birth_dates: list[str] = field(default_factory=list)  # ISO, possibly partial: 1962 or 1962-05
+    listed_on: str | None = None
+    remarks: str | None = None
+    source: str | None = None  # sub-list inside a consolidated list, e.g. CSL "Entity List (EL)"
+    source_url: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+    version: ListVersion | None = None
+
+    @property
+    def primary_name(self) -> str:
+        for name in self.names:
+            if name.kind is NameKind.PRIMARY:
+                return name.value
+        return self.names[0].value if self.names else ""
+
+    def to_dict(self, raw: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "list": self.list_id,
+            "jurisdiction": self.jurisdiction,
+            "type": self.type.value,
+            "name": self.primary_name,
+            "names": [{"value": n.value, "kind": n.kind.value, "script": n.script} for n in self.names],
+            "countries": self.countries,
+            "addresses": self.addresses,
+            "identifiers": [{"type": i.type, "value": i.value, "country": i.country} for i in self.identifiers],
+            "programs": self.programs,
+            "birth_dates": self.birth_dates,
+            "listed_on": self.listed_on,
+            "remarks": self.remarks,
+            "source": self.source,
+            "source_url": self.source_url,
+            "list_date": self.version.date if self.version else None,
+        }
+        if raw:
+            out["raw"] = self.raw
+        return out
+
+
+@dataclass(slots=True)
+class LoadedList:
+    version: ListVersion
+    entities: list[Entity]
+    warnings: list[str] = field(default_factory=list)  # rows skipped in an official file, with reasons
+
+    @property
+    def name_count(self) -> int:
+        return sum(len(e.names) for e in self.entities)
