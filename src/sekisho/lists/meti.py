@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,9 @@ def split_company(cell: str) -> tuple[str, list[Name]]:
 
 def load_meti(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        with warnings.catch_warnings():  # official workbooks carry broken print areas; harmless
+            warnings.simplefilter("ignore", UserWarning)
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise ListFormatError(str(path), f"not a readable xlsx workbook ({exc})") from None
     sheet = wb["ユーザーリスト"] if "ユーザーリスト" in wb.sheetnames else wb.worksheets[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,9 @@ def load_mof(list_id: str, version: ListVersion, path: Path, warnings: list[str]
     """Load every program sheet. A numbered row with no name at all (the official file has a few)
     is reported in `warnings` and skipped rather than failing the whole list."""
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # official workbooks carry broken print areas; harmless
+            warnings.simplefilter("ignore", UserWarning)
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise ListFormatError(str(path), f"not a readable xlsx workbook ({exc})") from None
     entities: list[Entity] = []

@@ -1,0 +1,91 @@
+"""Token alignment between two name forms: which query token matched which list token, how well.
+
+Token similarity is normalised Levenshtein (1 - edits / longer length) from rapidfuzz. For tokens that
+crossed a script boundary the phonetic skeleton is also compared (see names.phonetic). Pairs below
+TOKEN_CUTOFF do not align at all: a half-similar token is not half a match.
+Tokens written together on one side and apart on the other ("AlQaeda" / "Al Qaeda") align as a pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from sekisho.names.normalize import ABJAD, SYLLABIC
+from sekisho.names.phonetic import devowel, skeletons
+
+TOKEN_CUTOFF = 0.70
+ABJAD_DISCOUNT = 0.95  # consonants alike is never quite as good as the same spelling
+# Syllabic readings must still share some letters: "toyota" and "hajji" (ハッジ) share a skeleton and
+# nothing else. The skeleton similarity is scaled by 0.75 + 0.25 x spelling similarity.
+SKELETON_FLOOR = 0.30
+
+
+def token_similarity(a: str, b: str, tolerant: int) -> float:
+    if a == b:
+        return 1.0
+    sim = Levenshtein.normalized_similarity(a, b)
+    if tolerant == ABJAD:
+        sim = max(sim, Levenshtein.normalized_similarity(devowel(a), devowel(b)) * ABJAD_DISCOUNT)
+    elif tolerant == SYLLABIC and sim >= SKELETON_FLOOR:
+        best = 0.0
+        for ka in skeletons(a):
+            for kb in skeletons(b):
+                if len(ka) >= 2 and len(kb) >= 2 or sim >= 0.6:
+                    best = max(best, Levenshtein.normalized_similarity(ka, kb))
+        sim = max(sim, best * (0.75 + 0.25 * sim))
+    elif len(a) == 1 or len(b) == 1:
+        # an initial ("J") stands for a name starting with it
+        short, long_ = (a, b) if len(a) == 1 else (b, a)
+        if len(long_) > 1 and long_[0] == short:
+            sim = max(sim, TOKEN_CUTOFF)
+    return sim
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    q: tuple[int, ...]  # query token positions (two when joined)
+    c: tuple[int, ...]  # candidate token positions
+    sim: float
+
+
+def align(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...], ctol: tuple[int, ...]) -> list[Pair]:
+    scored = []
+    for i, a in enumerate(q):
+        for j, b in enumerate(c):
+            s = token_similarity(a, b, max(qtol[i], ctol[j]))
+            if s >= TOKEN_CUTOFF:
+                scored.append((s, i, j))
+    scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[Pair] = []
+    for s, i, j in scored:
+        if i not in used_q and j not in used_c:
+            used_q.add(i)
+            used_c.add(j)
+            pairs.append(Pair((i,), (j,), s))
+    if len(used_q) < len(q) or len(used_c) < len(c):
+        pairs.extend(_joined(q, qtol, c, ctol, used_q, used_c, swap=False))
+        pairs.extend(_joined(c, ctol, q, qtol, used_c, used_q, swap=True))
+    return pairs
+
+
+def _joined(a: tuple[str, ...], atol: tuple[int, ...], b: tuple[str, ...], btol: tuple[int, ...],
+            used_a: set[int], used_b: set[int], swap: bool) -> list[Pair]:
+    """Align a lone token of `a` with two adjacent unaligned tokens of `b` written together."""
+    out = []
+    for i, tok in enumerate(a):
+        if i in used_a or len(tok) < 4:
+            continue
+        for j in range(len(b) - 1):
+            if j in used_b or j + 1 in used_b:
+                continue
+            s = token_similarity(tok, b[j] + b[j + 1], max(atol[i], btol[j], btol[j + 1]))
+            if s >= TOKEN_CUTOFF:
+                used_a.add(i)
+                used_b.update((j, j + 1))
+                out.append(Pair((j, j + 1), (i,), s) if swap else Pair((i,), (j, j + 1), s))
+                break
+    return out

@@ -1,0 +1,279 @@
+"""The screening index: every list name in every form, and the keys that find candidates fast.
+
+Candidate retrieval never scans every list name. A query token reaches list tokens through:
+  exact token, one-deletion keys (any single typo or transposition), the phonetic skeleton,
+  4-letter prefix and suffix (two typos in a long token), and joined neighbours ("al"+"qaeda").
+Each list token reached is checked with the real token similarity before its postings are read,
+and a form is scored only if an upper bound of its score can reach the threshold.
+The index is immutable once built, stored column-wise in plain lists so it pickles and loads fast,
+and shared read-only by batch workers (or shipped to a cluster engine).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sekisho.lists.model import EntityType, LoadedList, NameKind
+from sekisho.match.align import TOKEN_CUTOFF, token_similarity
+from sekisho.names.normalize import NameForm, compact_key, name_forms
+from sekisho.names.phonetic import skeletons
+
+_PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ogly|oglu|kyzy)$")
+PATRONYMIC_WEIGHT = 0.25  # Russian patronymics are often left out of a query
+IDF_OFFSET = 2.0  # subtracted from log(N/df) so that common words ("trading", "al") weigh little
+MIN_WEIGHT = 0.3
+MAX_BONUS = 0.05  # the most any non-name feature adds (country + birth date), see scorer
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    """What screening needs of an entity; the full record stays with the loaded list."""
+
+    id: str
+    list_id: str
+    name: str
+    type: EntityType
+    countries: tuple[str, ...]
+    birth_years: tuple[int, ...]
+    identifiers: tuple[tuple[str, str], ...]  # (type, compact value)
+
+
+@dataclass(frozen=True, slots=True)
+class FormRecord:
+    entity: int
+    name: str  # the list name as written
+    kind: NameKind
+    form: NameForm
+    weights: tuple[float, ...]
+
+
+def _deletes(token: str) -> list[str]:
+    return [token[:i] + token[i + 1 :] for i in range(len(token))] if len(token) >= 4 else []
+
+
+def _keys(token: str) -> list[str]:
+    keys = ["d:" + d for d in _deletes(token)]
+    keys.extend("s:" + sk for sk in skeletons(token) if len(sk) >= 2)
+    if len(token) >= 7:
+        keys.append("p:" + token[:4])
+        keys.append("x:" + token[-4:])
+    return keys
+
+
+def compact_identifier(value: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", value.casefold())
+
+
+def _add(mapping: dict[str, int | tuple[int, ...]], key: str, value: int) -> None:
+    """Multimap stored as int for one value, tuple for several: most keys have one, and ints pickle fast."""
+    cur = mapping.get(key)
+    if cur is None:
+        mapping[key] = value
+    elif isinstance(cur, int):
+        if cur != value:
+            mapping[key] = (cur, value)
+    elif value not in cur:
+        mapping[key] = (*cur, value)
+
+
+def _values(found: int | tuple[int, ...] | None) -> tuple[int, ...]:
+    if found is None:
+        return ()
+    return (found,) if isinstance(found, int) else found
+
+
+@dataclass
+class Index:
+    # entities and forms, column-wise
+    entities: list[EntityRef] = field(default_factory=list)
+    form_entity: list[int] = field(default_factory=list)
+    form_name: list[str] = field(default_factory=list)
+    form_kind: list[NameKind] = field(default_factory=list)
+    form_tokens: list[tuple[str, ...]] = field(default_factory=list)
+    form_tolerant: list[tuple[int, ...]] = field(default_factory=list)
+    form_weights: list[tuple[float, ...]] = field(default_factory=list)
+    form_total: list[float] = field(default_factory=list)
+    # vocabulary: list tokens and joined neighbour pairs
+    vocab: dict[str, int] = field(default_factory=dict)
+    vocab_tokens: list[str] = field(default_factory=list)
+    vocab_tolerant: list[int] = field(default_factory=list)
+    vocab_weight: list[float] = field(default_factory=list)
+    postings: list[tuple[int, ...]] = field(default_factory=list)  # token id -> form ids
+    keys: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # lookup key -> token ids
+    idf: dict[str, float] = field(default_factory=dict)
+    exact: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # compact original text -> forms
+    identifiers: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # compact id -> entities
+    lists: dict[str, dict[str, object]] = field(default_factory=dict)  # list id -> version facts
+    max_weight: float = 1.0
+
+    def form(self, fid: int) -> FormRecord:
+        return FormRecord(self.form_entity[fid], self.form_name[fid], self.form_kind[fid],
+                          NameForm(self.form_tokens[fid], self.form_tolerant[fid], frozenset()),
+                          self.form_weights[fid])
+
+    def add_form(self, entity: int, name: str, kind: NameKind, form: NameForm) -> int:
+        fid = len(self.form_entity)
+        weights = self.weights(form.tokens)
+        self.form_entity.append(entity)
+        self.form_name.append(name)
+        self.form_kind.append(kind)
+        self.form_tokens.append(form.tokens)
+        self.form_tolerant.append(form.tolerant)
+        self.form_weights.append(weights)
+        self.form_total.append(sum(weights) or 1.0)
+        return fid
+
+    def weight(self, token: str) -> float:
+        w = self.idf.get(token, self.max_weight)
+        if _PATRONYMIC.search(token):
+            w *= PATRONYMIC_WEIGHT
+        return w
+
+    def weights(self, tokens: Sequence[str]) -> tuple[float, ...]:
+        return tuple(self.weight(t) for t in tokens)
+
+    def exact_forms(self, compact: str) -> tuple[int, ...]:
+        return _values(self.exact.get(compact))
+
+    def identifier_entities(self, compact: str) -> tuple[int, ...]:
+        return _values(self.identifiers.get(compact))
+
+    def similar_tokens(self, token: str, tolerant: int) -> list[tuple[int, float]]:
+        """List tokens (ids) similar to `token`, with their similarity, via the lookup keys."""
+        found: dict[int, float] = {}
+        tid = self.vocab.get(token)
+        if tid is not None:
+            found[tid] = 1.0
+        for key in ["d:" + token, *_keys(token)]:
+            for other in _values(self.keys.get(key)):
+                if other in found:
+                    continue
+                s = token_similarity(token, self.vocab_tokens[other], max(tolerant, self.vocab_tolerant[other]))
+                if s >= TOKEN_CUTOFF:
+                    found[other] = s
+        return list(found.items())
+
+    def candidates(self, forms: Sequence[NameForm], threshold: float, limit: int) -> list[int]:
+        """Form ids whose score can reach `threshold`, best first, at most `limit`.
+
+        For every form reached, the weight x similarity of the query tokens it shares (query side)
+        and of its own tokens that were matched (list side) are summed. Their coverages bound the
+        name score from above (sqrt(q_cov * c_cov), see scorer), so forms whose bound plus the
+        largest bonus stays under the threshold are never scored. Query tokens are visited
+        heaviest first; once the unvisited weight cannot reach the needed query coverage, no new
+        forms are opened.
+        """
+        need = max(threshold - MAX_BONUS, 0.0) ** 2  # q_cov * c_cov needed, each <= 1
+        acc_q: dict[int, float] = {}
+        acc_c: dict[int, float] = {}
+        for form in forms:
+            n = len(form.tokens)
+            toks = list(form.tokens)
+            tols = list(form.tolerant)
+            weights = [self.weight(t) for t in toks]
+            for i in range(n - 1):  # neighbours written together on the list side ("al qaeda")
+                toks.append(form.tokens[i] + form.tokens[i + 1])
+                tols.append(max(form.tolerant[i], form.tolerant[i + 1]))
+                weights.append(weights[i] + weights[i + 1])
+            total = sum(weights[:n]) or 1.0
+            order = sorted(range(len(toks)), key=lambda i: -weights[i])
+            remaining = sum(weights[:n])
+            for i in order:
+                open_new = remaining >= need * total
+                if i < n:
+                    remaining -= weights[i]
+                for tid, sim in self.similar_tokens(toks[i], tols[i]):
+                    gain_q = weights[i] * sim / total
+                    gain_c = self.vocab_weight[tid] * sim
+                    for fid in self.postings[tid]:
+                        if fid in acc_q:
+                            acc_q[fid] += gain_q
+                            acc_c[fid] += gain_c
+                        elif open_new:
+                            acc_q[fid] = gain_q
+                            acc_c[fid] = gain_c
+        bound = {}
+        for fid, q in acc_q.items():
+            b = min(q, 1.0) * min(acc_c[fid] / self.form_total[fid], 1.0)
+            if b >= need:
+                bound[fid] = b
+        return sorted(bound, key=lambda f: -bound[f])[:limit]
+
+
+def build_index(loaded: Iterable[LoadedList]) -> Index:
+    index = Index()
+    df: dict[str, int] = defaultdict(int)
+    pending: list[tuple[int, str, NameKind, NameForm]] = []
+    for lst in loaded:
+        v = lst.version
+        index.lists[v.list_id] = {"id": v.list_id, "jurisdiction": v.jurisdiction, "title": v.title,
+                                  "date": v.date, "sha256": v.sha256, "entities": len(lst.entities),
+                                  "names": lst.name_count, "warnings": len(lst.warnings)}
+        for entity in lst.entities:
+            eid = len(index.entities)
+            years = sorted({int(d[:4]) for d in entity.birth_dates if d[:4].isdigit()})
+            index.entities.append(EntityRef(
+                entity.id, entity.list_id, entity.primary_name, entity.type, tuple(entity.countries),
+                tuple(years), tuple((i.type, compact_identifier(i.value)) for i in entity.identifiers)))
+            for ident in entity.identifiers:
+                key = compact_identifier(ident.value)
+                if len(key) >= 5:
+                    _add(index.identifiers, key, eid)
+            seen: set[tuple[str, ...]] = set()
+            person = entity.type is EntityType.PERSON
+            # An entry that also has a Latin name is found by Latin queries through that name; its
+            # katakana or Arabic forms are then compared letter for letter, so that a Latin query
+            # cannot reach it through a loose consonant match ("Sony" ~ 総 "sou").
+            has_latin = any(n.script == "Latn" for n in entity.names)
+            for name in entity.names:
+                for form in name_forms(name.value, person):
+                    if not form.tokens or form.tokens in seen:
+                        continue
+                    if has_latin and any(form.tolerant):
+                        form = NameForm(form.tokens, (0,) * len(form.tokens), form.legal_forms)
+                    seen.add(form.tokens)
+                    pending.append((eid, name.value, name.kind, form))
+                    for tok in set(form.tokens):
+                        df[tok] += 1
+    n_forms = max(len(pending), 1)
+    index.idf = {t: max(math.log(n_forms / c) - IDF_OFFSET, MIN_WEIGHT) for t, c in df.items()}
+    index.max_weight = max(math.log(n_forms) - IDF_OFFSET, MIN_WEIGHT)
+    postings: list[list[int]] = []
+
+    def token_id(tok: str, tolerant: int, weight: float, keyed: bool) -> int:
+        tid = index.vocab.get(tok)
+        if tid is None:
+            tid = len(index.vocab_tokens)
+            index.vocab[tok] = tid
+            index.vocab_tokens.append(tok)
+            index.vocab_tolerant.append(tolerant)
+            index.vocab_weight.append(weight)
+            postings.append([])
+            if keyed:
+                for key in _keys(tok):
+                    _add(index.keys, key, tid)
+        elif tolerant > index.vocab_tolerant[tid]:
+            index.vocab_tolerant[tid] = tolerant
+        return tid
+
+    for eid, text, kind, form in pending:
+        fid = index.add_form(eid, text, kind, form)
+        ck = compact_key(text)
+        if ck:
+            _add(index.exact, ck, fid)
+        toks, weights = form.tokens, index.form_weights[fid]
+        for i, tok in enumerate(toks):
+            plist = postings[token_id(tok, form.tolerant[i], weights[i], True)]
+            if not plist or plist[-1] != fid:
+                plist.append(fid)
+        for i in range(len(toks) - 1):
+            joined = token_id(toks[i] + toks[i + 1], max(form.tolerant[i], form.tolerant[i + 1]),
+                              weights[i] + weights[i + 1], False)
+            if not postings[joined] or postings[joined][-1] != fid:
+                postings[joined].append(fid)
+    index.postings = [tuple(p) for p in postings]
+    return index

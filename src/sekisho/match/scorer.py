@@ -1,0 +1,165 @@
+"""The scorer: named features, each with its contribution and a detail naming the values compared.
+
+What a score means (documented in the README):
+  name      sqrt(query coverage x list-name coverage), each coverage the rarity-weighted share of
+            tokens aligned, times their similarity. 1.0 = same tokens; a shared first name or a
+            shared common word ("trading") covers little, so scores stay low. Geometric mean: a
+            one-word query inside a three-word list name ("Emma" / "Emma Daniels") cannot score high.
+  exact_script   the query is, letter for letter, a name the list writes in its original script
+                 (高麗航空, ウラジーミル・プーチン): name score 1.0.
+  weak_alias     the matched list name is a low-quality alias: x0.90.
+  type      person vs organisation disagree: -0.15.
+  country   query country among the entity's countries: +0.02; entity has countries, none match: -0.05.
+  birth_date  same year: +0.03; every year more than one apart: -0.15.
+  identifier  an identical identifier (passport, registration, IMO …): score 1.0, decisive.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from sekisho.lists.model import EntityType, NameKind
+from sekisho.match.align import Pair, align
+from sekisho.match.index import EntityRef, FormRecord, Index, compact_identifier
+from sekisho.names.normalize import NameForm, compact_key, name_forms
+
+WEAK_ALIAS_FACTOR = 0.90
+TYPE_PENALTY = 0.15
+COUNTRY_BONUS = 0.02
+COUNTRY_PENALTY = 0.05
+DOB_BONUS = 0.03
+DOB_PENALTY = 0.15
+_ORG_TYPES = (EntityType.ORGANIZATION, EntityType.VESSEL, EntityType.AIRCRAFT)
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    forms: tuple[NameForm, ...]
+    type: EntityType | None = None
+    country: str | None = None
+    birth_year: int | None = None
+    identifiers: tuple[str, ...] = ()
+    compact: str = ""
+
+    @classmethod
+    def build(cls, name: str, type: EntityType | None = None, country: str | None = None,
+              birth_year: int | None = None, identifiers: tuple[str, ...] = ()) -> Query:
+        forms = name_forms(name, type is EntityType.PERSON)
+        return cls(name, forms, type, country.upper() if country else None, birth_year,
+                   tuple(k for k in (compact_identifier(i) for i in identifiers) if len(k) >= 5),
+                   compact_key(name))
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    value: float
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"feature": self.name, "value": round(self.value, 4), "detail": self.detail}
+
+
+@dataclass
+class Scored:
+    score: float
+    form_id: int
+    entity: EntityRef
+    matched_name: str
+    matched_kind: NameKind
+    features: list[Feature] = field(default_factory=list)
+    tokens: list[dict[str, Any]] = field(default_factory=list)
+    query_form: str = ""
+    list_form: str = ""
+
+    def explanation(self) -> dict[str, Any]:
+        return {
+            "matched_name_kind": self.matched_kind.value,
+            "query_normalized": self.query_form,
+            "list_normalized": self.list_form,
+            "tokens": self.tokens,
+            "features": [f.to_dict() for f in self.features],
+        }
+
+
+def name_similarity(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[float, ...]
+                    ) -> tuple[float, list[Pair]]:
+    if not q.tokens or not c.tokens:
+        return 0.0, []
+    pairs = align(q.tokens, q.tolerant, c.tokens, c.tolerant)
+    q_got = sum(p.sim * sum(qw[i] for i in p.q) for p in pairs)
+    c_got = sum(p.sim * sum(cw[j] for j in p.c) for p in pairs)
+    q_cov = q_got / (sum(qw) or 1.0)
+    c_cov = c_got / (sum(cw) or 1.0)
+    return math.sqrt(max(q_cov, 0.0) * max(c_cov, 0.0)), pairs
+
+
+def score_form(index: Index, query: Query, fid: int, qweights: list[tuple[float, ...]] | None = None,
+               explain: bool = True) -> Scored:
+    record: FormRecord = index.form(fid)
+    entity = index.entities[record.entity]
+    best, best_pairs, best_q = -1.0, [], query.forms[0]
+    for k, qf in enumerate(query.forms):
+        qw = qweights[k] if qweights else index.weights(qf.tokens)
+        s, pairs = name_similarity(qf, qw, record.form, record.weights)
+        if s > best:
+            best, best_pairs, best_q = s, pairs, qf
+    features = [Feature("name", best, f"{best_q.text!r} ~ {record.form.text!r}")]
+    score = best
+    if score < 1.0 and query.compact and query.compact == compact_key(record.name):
+        features.append(Feature("exact_script", 1.0 - score, f"query is written exactly as {record.name!r}"))
+        score = 1.0
+    if record.kind is NameKind.WEAK:
+        delta = score * (WEAK_ALIAS_FACTOR - 1.0)
+        features.append(Feature("weak_alias", delta, "matched a low-quality alias"))
+        score += delta
+    if query.type is not None and entity.type is not EntityType.UNKNOWN:
+        q_org = query.type in _ORG_TYPES
+        e_org = entity.type in _ORG_TYPES
+        if q_org != e_org:
+            features.append(Feature("type", -TYPE_PENALTY, f"query is {query.type.value}, list entry is "
+                                    f"{entity.type.value}"))
+            score -= TYPE_PENALTY
+    if query.country and entity.countries:
+        if query.country in entity.countries:
+            features.append(Feature("country", COUNTRY_BONUS, f"{query.country} in {list(entity.countries)}"))
+            score += COUNTRY_BONUS
+        else:
+            features.append(Feature("country", -COUNTRY_PENALTY,
+                                    f"{query.country} not in {list(entity.countries)}"))
+            score -= COUNTRY_PENALTY
+    if query.birth_year and entity.birth_years:
+        if query.birth_year in entity.birth_years:
+            features.append(Feature("birth_date", DOB_BONUS, f"born {query.birth_year}"))
+            score += DOB_BONUS
+        elif all(abs(query.birth_year - y) > 1 for y in entity.birth_years):
+            features.append(Feature("birth_date", -DOB_PENALTY,
+                                    f"{query.birth_year} vs {list(entity.birth_years)}"))
+            score -= DOB_PENALTY
+    if query.identifiers:
+        ids = {v: t for t, v in entity.identifiers}
+        same = [i for i in query.identifiers if i in ids]
+        if same:
+            features.append(Feature("identifier", 1.0 - score, f"{ids[same[0]]} {same[0]} identical"))
+            score = 1.0
+    score = min(1.0, max(0.0, score))
+    scored = Scored(round(score, 4), fid, entity, record.name, record.kind, features)
+    if explain:
+        scored.query_form = best_q.text
+        scored.list_form = record.form.text
+        qw = index.weights(best_q.tokens)
+        scored.tokens = [
+            {"query": " ".join(best_q.tokens[i] for i in p.q), "list": " ".join(record.form.tokens[j] for j in p.c),
+             "similarity": round(p.sim, 3), "weight": round(sum(qw[i] for i in p.q), 2)}
+            for p in best_pairs
+        ]
+        aligned_q = {i for p in best_pairs for i in p.q}
+        aligned_c = {j for p in best_pairs for j in p.c}
+        scored.tokens += [{"query": t, "list": None, "similarity": 0.0, "weight": round(qw[i], 2)}
+                          for i, t in enumerate(best_q.tokens) if i not in aligned_q]
+        scored.tokens += [{"query": None, "list": t, "similarity": 0.0, "weight": round(record.weights[j], 2)}
+                          for j, t in enumerate(record.form.tokens) if j not in aligned_c]
+    return scored

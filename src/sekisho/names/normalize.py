@@ -1,0 +1,242 @@
+"""One normalisation pipeline, used identically for list names (at index time) and for queries.
+
+Steps, in this fixed order:
+ 1. Unicode NFKC (full-width letters, compatibility forms), zero-width characters removed.
+ 2. Split into runs by script: Latin and other alphabets; Han/kana (CJK); Hangul.
+ 3. CJK and Hangul runs: legal forms (株式会社, 有限公司, 주식회사 …) taken out; glossary words
+    (重工業 -> heavy industry …) replaced by their English tokens; the rest read aloud: Japanese with
+    pykakasi (Hepburn), Chinese with pypinyin, Korean by syllable. Han text without kana is read both
+    ways, as it may be either language.
+ 4. Other runs transliterated to ASCII (anyascii), case-folded, split on anything not a letter or digit
+    (apostrophes are dropped, not split on: "Qa'ida" -> "qaida").
+ 5. English spelling variants folded (industries -> industry).
+ 6. Legal forms removed from the end (and, for prefix forms such as OOO, from the start), recorded apart.
+ 7. Honorifics removed while two other tokens remain.
+
+Each token remembers whether it came from a script that leaves vowels out (Arabic, Hebrew, Thai:
+ABJAD) or inserts them and merges consonants (kana, Hangul, Han readings: SYLLABIC); only such tokens
+are compared by their consonants (see names.phonetic).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sekisho.names.reference import glossary, legal_forms
+from sekisho.names.scripts import char_script
+from sekisho.names.transliterate import chinese_syllables, hangul_syllables, japanese_words, to_ascii
+
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
+# How a token may differ from its Latin spelling because of the script it came from
+EXACT, ABJAD, SYLLABIC = 0, 1, 2
+_ABJAD_SCRIPTS = frozenset({"Arab", "Hebr", "Thai"})
+_SPLIT = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A name as token sequence, ready to compare. A name may have several forms (readings)."""
+
+    tokens: tuple[str, ...]
+    tolerant: tuple[int, ...]  # EXACT, ABJAD (vowels left out) or SYLLABIC (vowels inserted)
+    legal_forms: frozenset[str]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+def clean_text(text: str) -> str:
+    return _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text))
+
+
+def compact_key(text: str) -> str:
+    """Original-script key: NFKC, case-folded, letters and digits only. Equal keys are the same name."""
+    return "".join(ch for ch in clean_text(text).casefold() if ch.isalnum())
+
+
+def _runs(text: str) -> list[tuple[str, str]]:
+    """(kind, text) runs where kind is 'cjk', 'hang' or 'other'; separators break CJK runs."""
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        script = char_script(ch)
+        if script in ("Hani", "Kana", "Hira"):
+            kind = "cjk"
+        elif script == "Hang":
+            kind = "hang"
+        else:
+            kind = "other"
+        if ch == "・" or (kind == "other" and not ch.isalnum() and ch not in "'’"):
+            kind = "sep"
+        if runs and runs[-1][0] == kind:
+            runs[-1] = (kind, runs[-1][1] + ch)
+        else:
+            runs.append((kind, ch))
+    return runs
+
+
+def _segment_cjk(run: str, legal: set[str]) -> list[tuple[str, str]]:
+    """Split a CJK/Hangul run into ('en', word) glossary pieces and ('raw', text) pieces to be read."""
+    gl = glossary()
+    lf = legal_forms()
+    out: list[tuple[str, str]] = []
+    i = 0
+    buf = ""
+    while i < len(run):
+        hit = None
+        for length in range(min(len(run) - i, max(gl.max_len, 8)), 0, -1):
+            piece = run[i : i + length]
+            if piece in lf.cjk:
+                hit = ("legal", piece)
+                break
+            if piece in gl.terms:
+                hit = ("en", piece)
+                break
+        if hit is None:
+            buf += run[i]
+            i += 1
+            continue
+        if buf:
+            out.append(("raw", buf))
+            buf = ""
+        if hit[0] == "legal":
+            legal.add(lf.cjk[hit[1]])
+        else:
+            out.extend(("en", w) for w in gl.terms[hit[1]])
+        i += len(hit[1])
+    if buf:
+        out.append(("raw", buf))
+    return out
+
+
+def _has_kana(text: str) -> bool:
+    return any(char_script(c) in ("Kana", "Hira") for c in text if c != "・")
+
+
+# Reading modes for Han and Hangul text without spaces: "word" joins a run's syllables into one
+# token (华为 -> huawei), "syllable" keeps each apart (金正恩 -> jin zheng en), "person" splits
+# surname from given name (习近平 -> xi jinping).
+_MODES = ("word", "syllable", "person")
+
+
+def _read(piece: str, lang: str, mode: str) -> list[str]:
+    if lang == "ko":
+        syl = list(hangul_syllables(piece))
+    elif lang == "ja":
+        words = list(japanese_words(piece))
+        if mode == "word" or _has_kana(piece):
+            return words
+        syl = words
+    else:
+        syl = list(chinese_syllables(piece))
+    if mode == "syllable" or len(syl) <= 1:
+        return syl
+    if mode == "person" and 2 <= len(syl) <= 4:
+        return [syl[0], "".join(syl[1:])]
+    return ["".join(syl)]
+
+
+def _forms(text: str, person: bool) -> list[NameForm]:
+    text = clean_text(text)
+    if text.isascii():  # fast path: the bulk of batch screening
+        words = [w for w in _SPLIT.split(text.casefold().replace("'", "")) if w]
+        return [_finish(words, [EXACT] * len(words), set(), person)]
+    runs = _runs(text)
+    has_cjk = any(k in ("cjk", "hang") for k, _ in runs)
+    if not has_cjk:
+        langs, modes = ["-"], ["word"]
+    else:
+        any_kana = _has_kana(text)
+        lf = legal_forms()
+        ja_marker = any(m in text for m in ("株式会社", "有限会社", "合同会社"))
+        zh_marker = any(m in text for m in ("公司", "集团", "有限责任"))
+        if any(k == "hang" for k, _ in runs):
+            langs = ["ko"]
+        elif any_kana or ja_marker:
+            langs = ["ja"]
+        elif zh_marker:
+            langs = ["zh"]
+        else:
+            langs = ["ja", "zh"]
+        del lf
+        modes = list(_MODES)
+    out: list[NameForm] = []
+    seen: set[tuple[str, ...]] = set()
+    for lang in langs:
+        for mode in modes:
+            tokens: list[str] = []
+            tolerant: list[int] = []
+            legal: set[str] = set()
+            for kind, run in runs:
+                if kind == "sep":
+                    continue
+                if kind == "other":
+                    words = [w for w in _SPLIT.split(to_ascii(run).casefold().replace("'", "")) if w]
+                    script = next((char_script(c) for c in run if char_script(c)), "Latn")
+                    tokens.extend(words)
+                    tolerant.extend([ABJAD if script in _ABJAD_SCRIPTS else EXACT] * len(words))
+                    continue
+                run_lang = "ko" if kind == "hang" else lang
+                for piece_kind, piece in _segment_cjk(run, legal):
+                    if piece_kind == "en":
+                        tokens.append(piece)
+                        tolerant.append(EXACT)
+                        continue
+                    for word in _read(piece, run_lang, mode):
+                        for w in _SPLIT.split(to_ascii(word).casefold()):
+                            if w:
+                                tokens.append(w)
+                                tolerant.append(SYLLABIC)
+            form = _finish(tokens, tolerant, legal, person)
+            if form.tokens not in seen:
+                seen.add(form.tokens)
+                out.append(form)
+    return out
+
+
+def _finish(tokens: list[str], tolerant: list[int], legal: set[str], person: bool) -> NameForm:
+    gl = glossary()
+    tokens = [gl.synonyms.get(t, t) if not tol else t for t, tol in zip(tokens, tolerant, strict=True)]
+    if not person:
+        _strip_legal(tokens, tolerant, legal)
+    if len(tokens) > 2:
+        keep = [i for i, t in enumerate(tokens) if t not in gl.honorifics]
+        if len(keep) >= 2 and len(keep) < len(tokens):
+            tokens = [tokens[i] for i in keep]
+            tolerant = [tolerant[i] for i in keep]
+    return NameForm(tuple(tokens), tuple(tolerant), frozenset(legal))
+
+
+def _strip_legal(tokens: list[str], tolerant: list[int], legal: set[str]) -> None:
+    lf = legal_forms()
+    changed = True
+    while changed and len(tokens) > 1:
+        changed = False
+        for n in range(min(lf.max_len, len(tokens) - 1), 0, -1):
+            tail = tuple(tokens[-n:])
+            if tail in lf.latin:
+                legal.add(lf.latin[tail])
+                del tokens[-n:], tolerant[-n:]
+                changed = True
+                break
+            head = tuple(tokens[:n])
+            if head in lf.start and head in lf.latin:
+                legal.add(lf.latin[head])
+                del tokens[:n], tolerant[:n]
+                changed = True
+                break
+
+
+@lru_cache(maxsize=100_000)
+def name_forms(text: str, person: bool = False) -> tuple[NameForm, ...]:
+    """All forms of a name. `person` keeps legal-form-looking tokens (a person named 'Sa' stays 'sa')."""
+    forms = _forms(text, person)
+    return tuple(f for f in forms if f.tokens) or (NameForm((), (), frozenset()),)
+
+
+def normalize(text: str) -> str:
+    """The first form as a plain string: what a human sees as 'the normalised name'."""
+    return name_forms(text)[0].text

@@ -1,0 +1,57 @@
+"""Reference tables for names, read once from the hand-edited YAML files in resources/."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+def _yaml(name: str) -> Any:
+    return yaml.safe_load(resources.files("sekisho.names").joinpath(f"resources/{name}").read_text("utf-8"))
+
+
+@dataclass(frozen=True)
+class LegalForms:
+    latin: dict[tuple[str, ...], str]  # token sequence -> canonical code
+    cjk: dict[str, str]  # original-script form -> canonical code
+    start: frozenset[tuple[str, ...] | str]  # forms that may also be removed at the start
+    max_len: int
+
+
+@cache
+def legal_forms() -> LegalForms:
+    data = _yaml("legal_forms.yml")
+    latin: dict[tuple[str, ...], str] = {}
+    cjk: dict[str, str] = {}
+    for code, groups in data["forms"].items():
+        for form in groups.get("latin", []) + groups.get("cyrl", []):
+            latin[tuple(unicodedata.normalize("NFKC", str(form)).casefold().split())] = code
+        for form in groups.get("cjk", []):
+            cjk[unicodedata.normalize("NFKC", str(form)).replace(" ", "")] = code
+    start: set[tuple[str, ...] | str] = set()
+    for form in data["start"]:
+        text = unicodedata.normalize("NFKC", str(form))
+        start.add(text.replace(" ", "") if not text.isascii() else tuple(text.casefold().split()))
+        start.add(tuple(text.casefold().split()))
+    return LegalForms(latin, cjk, frozenset(start), max(len(k) for k in latin))
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: dict[str, tuple[str, ...]]  # original-script word -> English tokens
+    max_len: int
+    synonyms: dict[str, str]
+    honorifics: frozenset[str]
+
+
+@cache
+def glossary() -> Glossary:
+    data = _yaml("glossary.yml")
+    terms = {unicodedata.normalize("NFKC", str(k)): tuple(str(v).split()) for k, v in data["terms"].items()}
+    return Glossary(terms, max(len(k) for k in terms), {str(k): str(v) for k, v in data["synonyms"].items()},
+                    frozenset(str(h) for h in data["honorifics"]))

@@ -1,0 +1,209 @@
+"""Screener: one party, or a batch partition — a pure function over an immutable index."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sekisho import __version__, settings
+from sekisho.errors import InvalidInput
+from sekisho.lists import registry
+from sekisho.lists.common import parse_dates
+from sekisho.lists.countries import country_code
+from sekisho.lists.model import EntityType, NameKind
+from sekisho.match.index import EntityRef, Index, build_index
+from sekisho.match.scorer import Query, Scored, score_form
+from sekisho.names.normalize import name_forms
+
+
+@dataclass(frozen=True)
+class Party:
+    """One counterparty to screen."""
+
+    name: str
+    country: str | None = None
+    type: str | None = None
+    birth_date: str | None = None
+    identifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    list: str
+    entity_id: str
+    name: str
+    matched_name: str
+    score: float
+    explanation: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"list": self.list, "entity_id": self.entity_id, "name": self.name,
+                "matched_name": self.matched_name, "score": self.score, "explanation": self.explanation}
+
+
+@dataclass(frozen=True)
+class Options:
+    threshold: float
+    lists: frozenset[str] | None = None
+    max_candidates: int = 48
+    explain: bool = True
+
+
+def parse_type(value: str | None) -> EntityType | None:
+    if not value:
+        return None
+    v = value.strip().lower()
+    aliases = {"organisation": "organization", "company": "organization", "entity": "organization",
+               "individual": "person"}
+    try:
+        return EntityType(aliases.get(v, v))
+    except ValueError:
+        raise InvalidInput(f"unknown type {value!r}; use person, organization, vessel or aircraft") from None
+
+
+def make_query(party: Party) -> Query:
+    if not party.name or not party.name.strip():
+        raise InvalidInput("empty name")
+    country = None
+    if party.country:
+        country = country_code(party.country)
+        if country is None:
+            raise InvalidInput(f"unknown country {party.country!r}")
+    years = [int(d[:4]) for d in parse_dates(party.birth_date)] if party.birth_date else []
+    return Query.build(party.name.strip(), parse_type(party.type), country, years[0] if years else None,
+                       party.identifiers)
+
+
+def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
+    """Score the candidates the index returns; best hit per entity, at or above the threshold."""
+    fids = index.candidates(query.forms, options.threshold, options.max_candidates)
+    fids += [f for f in index.exact_forms(query.compact) if f not in fids]
+    for ident in query.identifiers:
+        for eid in index.identifier_entities(ident):
+            fids += [f for f in _entity_forms(index, eid) if f not in fids]
+    qweights = [index.weights(f.tokens) for f in query.forms]
+    best: dict[int, Scored] = {}
+    for fid in fids:
+        eid = index.form_entity[fid]
+        if options.lists is not None and index.entities[eid].list_id not in options.lists:
+            continue
+        s = score_form(index, query, fid, qweights, explain=False)
+        prev = best.get(eid)
+        if prev is None or s.score > prev.score:
+            best[eid] = s
+    hits = []
+    for s in sorted(best.values(), key=lambda s: (-s.score, s.entity.id)):
+        if s.score < options.threshold:
+            break
+        if options.explain:
+            s = score_form(index, query, s.form_id, qweights, explain=True)
+        hits.append(Hit(s.entity.list_id, s.entity.id, s.entity.name, s.matched_name, s.score,
+                        s.explanation() if options.explain else {}))
+    return hits
+
+
+def _entity_forms(index: Index, eid: int) -> list[int]:
+    if not hasattr(index, "_by_entity"):
+        by: dict[int, list[int]] = {}
+        for fid, eid in enumerate(index.form_entity):
+            by.setdefault(eid, []).append(fid)
+        object.__setattr__(index, "_by_entity", by)
+    return list(index._by_entity.get(eid, []))  # type: ignore[attr-defined]
+
+
+def screen_partition(index: Index, parties: Sequence[Party], options: Options) -> list[list[Hit] | str]:
+    """Screen a partition of parties: the pure function a batch or cluster engine maps over.
+
+    Returns, per party, its hits or an error message for a party that cannot be screened.
+    """
+    out: list[list[Hit] | str] = []
+    for party in parties:
+        try:
+            out.append(screen_query(index, make_query(party), options))
+        except InvalidInput as exc:
+            out.append(exc.message)
+    return out
+
+
+def _code_digest() -> str:
+    """Changes whenever normalisation or indexing code or reference data changes."""
+    digest = hashlib.sha256(__version__.encode())
+    for pkg in ("sekisho.names", "sekisho.match"):
+        root = resources.files(pkg)
+        for entry in sorted(Path(str(root)).rglob("*"), key=str):
+            if entry.suffix in (".py", ".yml"):
+                digest.update(entry.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def index_path(list_ids: Sequence[str]) -> Path:
+    return settings.home() / "cache" / f"index-{registry.fingerprint(list_ids)}-{_code_digest()}.pickle"
+
+
+def load_index(list_ids: Sequence[str] | None = None, rebuild: bool = False) -> Index:
+    """The index for these lists: read from the cache, or built and cached (atomically)."""
+    ids = list(list_ids) if list_ids else registry.all_ids()
+    path = index_path(ids)
+    if path.exists() and not rebuild:
+        with path.open("rb") as fh:
+            index: Index = pickle.load(fh)
+        return index
+    index = build_index(registry.load_list(i) for i in ids)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob("index-*.pickle"):
+        old.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    return index
+
+
+class Screener:
+    """Screen names against the loaded lists. `Screener.default()` uses every list."""
+
+    def __init__(self, index: Index, threshold: float | None = None) -> None:
+        self.index = index
+        self.threshold = settings.get_float("SEKISHO_THRESHOLD") if threshold is None else threshold
+
+    @classmethod
+    def default(cls, lists: Sequence[str] | None = None, threshold: float | None = None) -> Screener:
+        return cls(load_index(lists), threshold)
+
+    def options(self, threshold: float | None = None, lists: Iterable[str] | None = None,
+                explain: bool = True) -> Options:
+        chosen = None
+        if lists is not None:
+            chosen = frozenset(lists)
+            unknown = chosen - set(self.index.lists)
+            if unknown:
+                raise InvalidInput(f"unknown list(s) {sorted(unknown)}; loaded: {sorted(self.index.lists)}")
+        t = self.threshold if threshold is None else threshold
+        if not 0.0 <= t <= 1.0:
+            raise InvalidInput(f"threshold {t} is not between 0 and 1")
+        return Options(t, chosen, settings.get_int("SEKISHO_MAX_CANDIDATES"), explain)
+
+    def screen(self, name: str, *, country: str | None = None, type: str | None = None,
+               birth_date: str | None = None, identifiers: Sequence[str] = (),
+               threshold: float | None = None, lists: Iterable[str] | None = None) -> list[Hit]:
+        query = make_query(Party(name, country, type, birth_date, tuple(identifiers)))
+        return screen_query(self.index, query, self.options(threshold, lists))
+
+    def compare(self, a: str, b: str, type: str | None = None) -> tuple[float, dict[str, Any]]:
+        """Score name `a` against name `b` with the scorer and token weights screening uses."""
+        etype = parse_type(type)
+        tiny = Index(idf=self.index.idf, max_weight=self.index.max_weight)
+        tiny.entities.append(EntityRef("b", "compare", b, etype or EntityType.UNKNOWN, (), (), ()))
+        for form in name_forms(b, etype is EntityType.PERSON):
+            tiny.add_form(0, b, NameKind.PRIMARY, form)
+        query = make_query(Party(a, type=type))
+        best = max((score_form(tiny, query, fid) for fid in range(len(tiny.form_entity))),
+                   key=lambda s: s.score)
+        return best.score, best.explanation()
