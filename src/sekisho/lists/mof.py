@@ -111,9 +111,9 @@ def _column_roles(header: list[str]) -> dict[str, list[int]]:
     return roles
 
 
-def load_mof(list_id: str, version: ListVersion, path: Path, warnings: list[str] | None = None) -> list[Entity]:
+def load_mof(list_id: str, version: ListVersion, path: Path, skipped: list[str] | None = None) -> list[Entity]:
     """Load every program sheet. A numbered row with no name at all (the official file has a few)
-    is reported in `warnings` and skipped rather than failing the whole list."""
+    is reported in `skipped` and skipped rather than failing the whole list."""
     try:
         with warnings.catch_warnings():  # official workbooks carry broken print areas; harmless
             warnings.simplefilter("ignore", UserWarning)
@@ -126,7 +126,7 @@ def load_mof(list_id: str, version: ListVersion, path: Path, warnings: list[str]
         raise ListFormatError(str(path), "no program sheets ('1.…', '2.…') found")
     for sheet_name in program_sheets:
         entities.extend(_load_sheet(list_id, version, path, sheet_name, wb[sheet_name],
-                                    warnings if warnings is not None else []))
+                                    skipped if skipped is not None else []))
     wb.close()
     if not entities:
         raise ListFormatError(str(path), "no records")
@@ -134,7 +134,7 @@ def load_mof(list_id: str, version: ListVersion, path: Path, warnings: list[str]
 
 
 def _load_sheet(list_id: str, version: ListVersion, path: Path, sheet_name: str, ws: Any,
-                warnings: list[str]) -> list[Entity]:
+                skipped: list[str]) -> list[Entity]:
     sheet_no = sheet_name.split(".", 1)[0]
     program = sheet_name.split(".", 1)[1].strip()
     where = f"{path} [{sheet_name}]"
@@ -169,7 +169,7 @@ def _load_sheet(list_id: str, version: ListVersion, path: Path, sheet_name: str,
             if any(clean(c) for c in cells[2:]):
                 raise ListFormatError(where, f"notice {number} has details but neither 日本語表記 nor 英語表記",
                                       row=line, field="英語表記")
-            warnings.append(f"{where}, row {line}: notice {number} has no name; skipped")
+            skipped.append(f"{where}, row {line}: notice {number} has no name; skipped")
             continue
         names: list[Name] = []
         for c in en_cells:

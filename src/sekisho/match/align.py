@@ -18,7 +18,7 @@ from sekisho.names.phonetic import devowel, skeletons
 TOKEN_CUTOFF = 0.70
 ABJAD_DISCOUNT = 0.95  # consonants alike is never quite as good as the same spelling
 # Syllabic readings must still share some letters: "toyota" and "hajji" (ハッジ) share a skeleton and
-# nothing else. The skeleton similarity is scaled by 0.75 + 0.25 x spelling similarity.
+# nothing else. The skeleton similarity is scaled by 0.85 + 0.15 x spelling similarity.
 SKELETON_FLOOR = 0.30
 
 
@@ -34,7 +34,7 @@ def token_similarity(a: str, b: str, tolerant: int) -> float:
             for kb in skeletons(b):
                 if len(ka) >= 2 and len(kb) >= 2 or sim >= 0.6:
                     best = max(best, Levenshtein.normalized_similarity(ka, kb))
-        sim = max(sim, best * (0.75 + 0.25 * sim))
+        sim = max(sim, best * (0.85 + 0.15 * sim))
     elif len(a) == 1 or len(b) == 1:
         # an initial ("J") stands for a name starting with it
         short, long_ = (a, b) if len(a) == 1 else (b, a)

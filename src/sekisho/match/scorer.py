@@ -2,7 +2,7 @@
 
 What a score means (documented in the README):
   name      sqrt(query coverage x list-name coverage), each coverage the rarity-weighted share of
-            tokens aligned, times their similarity. 1.0 = same tokens; a shared first name or a
+            tokens aligned, times their credit (1 - 1.5 x (1 - similarity)). 1.0 = same tokens; a shared first name or a
             shared common word ("trading") covers little, so scores stay low. Geometric mean: a
             one-word query inside a three-word list name ("Emma" / "Emma Daniels") cannot score high.
   exact_script   the query is, letter for letter, a name the list writes in its original script
@@ -25,6 +25,7 @@ from sekisho.match.align import Pair, align
 from sekisho.match.index import EntityRef, FormRecord, Index, compact_identifier
 from sekisho.names.normalize import NameForm, compact_key, name_forms
 
+CREDIT_SLOPE = 1.5
 WEAK_ALIAS_FACTOR = 0.90
 TYPE_PENALTY = 0.15
 COUNTRY_BONUS = 0.02
@@ -85,13 +86,19 @@ class Scored:
         }
 
 
+def credit(sim: float) -> float:
+    """How much an aligned token counts: a token one letter in seven off ("Scholze") keeps most of
+    its weight, two letters in seven ("Schulze") little more than half. Never above `sim`."""
+    return sim if sim >= 1.0 else max(0.0, 1.0 - CREDIT_SLOPE * (1.0 - sim))
+
+
 def name_similarity(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[float, ...]
                     ) -> tuple[float, list[Pair]]:
     if not q.tokens or not c.tokens:
         return 0.0, []
     pairs = align(q.tokens, q.tolerant, c.tokens, c.tolerant)
-    q_got = sum(p.sim * sum(qw[i] for i in p.q) for p in pairs)
-    c_got = sum(p.sim * sum(cw[j] for j in p.c) for p in pairs)
+    q_got = sum(credit(p.sim) * sum(qw[i] for i in p.q) for p in pairs)
+    c_got = sum(credit(p.sim) * sum(cw[j] for j in p.c) for p in pairs)
     q_cov = q_got / (sum(qw) or 1.0)
     c_cov = c_got / (sum(cw) or 1.0)
     return math.sqrt(max(q_cov, 0.0) * max(c_cov, 0.0)), pairs

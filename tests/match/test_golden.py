@@ -1,0 +1,59 @@
+"""Golden match / no-match table: each row is scored with `compare` at the default threshold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+CASES: list[dict[str, Any]] = [
+    # over-scoring complaints
+    {"a": "George Bush", "b": "George Habbash", "type": "person", "match": False},
+    {"a": "EMMA LLC", "b": "emma daniels", "type": None, "match": False},
+    {"a": "Vladimir Petrov", "b": "Vladimir Putin", "type": "person", "match": False},
+    {"a": "Tokyo Electron Co., Ltd.", "b": "Tokyo Trading Co., Ltd.", "type": None, "match": False},
+    {"a": "Global Trading LLC", "b": "Global Technology LLC", "type": None, "match": False},
+    {"a": "Olaf Schulze", "b": "Olaf Scholz", "type": "person", "match": False},
+    {"a": "Angela Merkur", "b": "Angela Merkel", "type": "person", "match": False},
+    # ordinary matches
+    {"a": "Vladimir Putin", "b": "PUTIN, Vladimir Vladimirovich", "type": "person", "match": True},
+    {"a": "Olaf Scholze", "b": "Olaf Scholz", "type": "person", "match": True},
+    {"a": "Banco Nacional de Cuba", "b": "BANCO NACIONAL DE CUBA", "type": None, "match": True},
+    {"a": "Al Qaida", "b": "AL QA'IDA", "type": None, "match": True},
+    {"a": "AlQaida", "b": "Al Qaida", "type": None, "match": True},
+    {"a": "DES International Company Limited", "b": "DES INTERNATIONAL CO., LTD.", "type": None, "match": True},
+    # cross-script
+    {"a": "ウラジーミル・プーチン", "b": "Vladimir PUTIN", "type": "person", "match": True},
+    {"a": "Владимир Путин", "b": "Vladimir Putin", "type": "person", "match": True},
+    {"a": "三菱重工業株式会社", "b": "Mitsubishi Heavy Industries, Ltd.", "type": None, "match": True},
+    {"a": "华为技术有限公司", "b": "Huawei Technologies Co., Ltd.", "type": None, "match": True},
+    {"a": "삼성전자", "b": "Samsung Electronics", "type": None, "match": True},
+    {"a": "习近平", "b": "Xi Jinping", "type": "person", "match": True},
+    {"a": "محمد علي", "b": "Mohamed Ali", "type": "person", "match": True},
+    {"a": "משה", "b": "Moshe", "type": "person", "match": True},
+    {"a": "三菱重工業株式会社", "b": "Mitsui & Co., Ltd.", "type": None, "match": False},
+    {"a": "トヨタ自動車", "b": "Hajji Mudir", "type": None, "match": False},
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['a']}~{c['b']}" for c in CASES])
+def test_golden(screener: Any, case: dict[str, Any]) -> None:
+    score, explanation = screener.compare(case["a"], case["b"], case["type"])
+    assert (score >= screener.threshold) is case["match"], (score, explanation)
+    assert explanation["features"][0]["feature"] == "name"
+
+
+def test_closer_name_scores_higher(screener: Any) -> None:
+    exact, _ = screener.compare("Korea Mining Development Trading Corporation",
+                                "Korea Mining Development Trading Corporation")
+    typo, _ = screener.compare("Korea Minning Development Trading Corporation",
+                               "Korea Mining Development Trading Corporation")
+    partial, _ = screener.compare("Korea Mining Trading", "Korea Mining Development Trading Corporation")
+    assert exact > typo > partial
+
+
+def test_explanation_names_tokens(screener: Any) -> None:
+    _, exp = screener.compare("Vladimir Putin", "PUTIN, Vladimir Vladimirovich", "person")
+    aligned = {(t["query"], t["list"]) for t in exp["tokens"]}
+    assert ("putin", "putin") in aligned and ("vladimir", "vladimir") in aligned
+    assert (None, "vladimirovich") in aligned

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sekisho.names.normalize import compact_key, name_forms, normalize
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Mitsubishi Heavy Industries, Ltd.", "三菱重工業株式会社"),
+    ("Vladimir Putin", "Владимир Путин"),
+    ("DES INTERNATIONAL CO., LTD.", "DES International Company Limited"),
+    ("ООО Ромашка", "Romashka LLC"),
+    ("ＡＢＣ　Ｔｒａｄｉｎｇ", "ABC Trading"),
+])
+def test_same_normal_form(a: str, b: str) -> None:
+    fa = {f.tokens for f in name_forms(a)}
+    fb = {f.tokens for f in name_forms(b)}
+    assert fa & fb
+
+
+def test_legal_form_kept_apart_not_erased() -> None:
+    (form,) = name_forms("Limited Liability Bank of Tokyo Co., Ltd.")
+    assert form.tokens[:2] == ("limited", "liability")  # only the trailing form is removed
+    assert "co_ltd" in form.legal_forms
+    (only,) = name_forms("Limited")
+    assert only.tokens == ("limited",)  # never strip a name down to nothing
+
+
+def test_person_keeps_legal_looking_tokens() -> None:
+    assert name_forms("Musa AS", person=True)[0].tokens == ("musa", "as")
+    assert name_forms("Musa AS")[0].tokens == ("musa",)
+
+
+def test_readings() -> None:
+    assert ("urajiimiru", "puuchin") in {f.tokens for f in name_forms("ウラジーミル・プーチン")}
+    assert ("xi", "jinping") in {f.tokens for f in name_forms("习近平")}
+    assert ("samseong", "electronics") in {f.tokens for f in name_forms("삼성전자")}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_never_crashes_and_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+    assert isinstance(compact_key(text), str)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+def test_forms_are_ascii_tokens(text: str) -> None:
+    for form in name_forms(text):
+        assert len(form.tokens) == len(form.tolerant)
+        assert all(t.isascii() and t.isalnum() for t in form.tokens)

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sekisho.errors import InvalidInput
+from sekisho.screen import Options, Party, make_query, screen_partition, screen_query
+
+
+@pytest.mark.parametrize(("name", "list_id", "entity_id"), [
+    ("AEROCARIBBEAN AIRLINES", "us-ofac-sdn", "us-ofac-sdn:36"),
+    ("Air Koryo", "jp-meti-eul", None),
+    ("高麗航空", "jp-meti-eul", None),
+    ("ウラジーミル・プーチン", "us-ofac-sdn", "us-ofac-sdn:35096"),
+    ("Владимир Путин", "jp-mof-freeze", "jp-mof-freeze:29-1"),
+    ("ERIC BADEGE", "un-sc", "un-sc:CDi.001"),
+    ("Huawei Technologies Co., Ltd.", "us-ofac-cons", None),
+])
+def test_known_entries_are_found(screener: Any, name: str, list_id: str, entity_id: str | None) -> None:
+    hits = screener.screen(name)
+    assert any(h.list == list_id and (entity_id is None or h.entity_id == entity_id) for h in hits), hits
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(h.score >= screener.threshold for h in hits)
+
+
+def test_deleted_mof_rows_give_no_hits(screener: Any) -> None:
+    # MOF Taliban notice 1 (deleted 2011.11.18) is absent from the index altogether
+    assert not any(e.id == "jp-mof-freeze:2-1" for e in screener.index.entities)
+
+
+def test_filters_and_features(screener: Any) -> None:
+    hits = screener.screen("Air Koryo", lists=["jp-meti-eul"])
+    assert hits and {h.list for h in hits} == {"jp-meti-eul"}
+    with pytest.raises(InvalidInput):
+        screener.screen("Air Koryo", lists=["nope"])
+    as_person = screener.screen("Air Koryo", type="person", threshold=0.0)
+    top = next(h for h in as_person if h.list == "jp-meti-eul")
+    assert any(f["feature"] == "type" for f in top.explanation["features"])
+    wrong_country = screener.screen("Air Koryo", country="FR", threshold=0.0)
+    assert any(f["feature"] == "country" and f["value"] < 0
+               for h in wrong_country for f in h.explanation["features"])
+
+
+def test_identifier_is_decisive(screener: Any) -> None:
+    hits = screener.screen("Someone Else Entirely", identifiers=["1084010"])
+    # the SDN entry and MOF's entry for the same man carry that passport number
+    assert {h.entity_id for h in hits if h.score == 1.0} >= {"us-ofac-sdn:2676"}
+    sdn = next(h for h in hits if h.entity_id == "us-ofac-sdn:2676")
+    assert [f["feature"] for f in sdn.explanation["features"]][-1] == "identifier"
+
+
+def test_partition_is_pure_and_reports_bad_rows(screener: Any) -> None:
+    options = Options(threshold=0.8)
+    parties = [Party("Air Koryo"), Party("  "), Party("Toyota Motor Corporation", country="JP")]
+    first = screen_partition(screener.index, parties, options)
+    again = screen_partition(screener.index, parties, options)
+    assert first == again
+    assert isinstance(first[1], str) and "empty" in first[1]
+    assert first[2] == []
+
+
+def test_index_finds_what_exhaustive_scoring_finds(screener: Any) -> None:
+    """On a small sample, candidate retrieval loses nothing exhaustive scoring puts over the threshold."""
+    from sekisho.match.scorer import score_form
+
+    index = screener.index
+    options = Options(threshold=0.8, explain=False)
+    for name in ["Vladimr Putin", "Korea Minning Development", "Banco Nacional Cuba", "Al Qaida Army"]:
+        query = make_query(Party(name))
+        found = {(h.entity_id) for h in screen_query(index, query, options)}
+        exhaustive = set()
+        for fid in range(len(index.form_entity)):
+            if score_form(index, query, fid, explain=False).score >= 0.8:
+                exhaustive.add(index.entities[index.form_entity[fid]].id)
+        assert exhaustive <= found, (name, exhaustive - found)
