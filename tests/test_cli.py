@@ -122,7 +122,7 @@ def test_settings_documented() -> None:
     from sekisho import settings
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    code, out = run("settings")
+    code, _out = run("settings")
     assert code == 0
     for s in settings.SETTINGS:
         assert s.name in readme, f"{s.name} missing from README"

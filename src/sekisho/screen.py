@@ -87,7 +87,7 @@ def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
     fids += [f for f in index.exact_forms(query.compact) if f not in fids]
     for ident in query.identifiers:
         for eid in index.identifier_entities(ident):
-            fids += [f for f in _entity_forms(index, eid) if f not in fids]
+            fids += [f for f in index.entity_forms[eid] if f not in fids]
     qweights = [index.weights(f.tokens) for f in query.forms]
     best: dict[int, Scored] = {}
     for fid in fids:
@@ -107,15 +107,6 @@ def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
         hits.append(Hit(s.entity.list_id, s.entity.id, s.entity.name, s.matched_name, s.score,
                         s.explanation() if options.explain else {}))
     return hits
-
-
-def _entity_forms(index: Index, eid: int) -> list[int]:
-    if not hasattr(index, "_by_entity"):
-        by: dict[int, list[int]] = {}
-        for fid, eid in enumerate(index.form_entity):
-            by.setdefault(eid, []).append(fid)
-        object.__setattr__(index, "_by_entity", by)
-    return list(index._by_entity.get(eid, []))  # type: ignore[attr-defined]
 
 
 def screen_partition(index: Index, parties: Sequence[Party], options: Options) -> list[list[Hit] | str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.conftest import shared
 
 from sekisho.errors import ListFormatError
 from sekisho.lists import registry
@@ -12,7 +13,6 @@ from sekisho.lists.dpl import load_dpl
 from sekisho.lists.isn import load_isn
 from sekisho.lists.model import EntityType, ListVersion, NameKind
 from sekisho.lists.ofac import load_ofac
-from tests.conftest import shared
 
 V = ListVersion("t", "US", "test", "2024-01-01", "", ())
 
@@ -72,7 +72,8 @@ def test_csl_json_api_form(tmp_path: Path) -> None:
     Industry and Security", "entity_number": null, "type": null, "name": "Example Microelectronics Co., Ltd.",
     "alt_names": ["Example Micro"], "addresses": [{"address": "1 Road", "city": "Shenzhen", "state": null,
     "postal_code": null, "country": "CN"}], "ids": [{"type": "Registration Number", "number": "91440300X",
-    "country": "CN"}], "programs": ["EAR"], "start_date": "2023-05-01", "dates_of_birth": null}]}""".replace("\n    ", " "))
+    "country": "CN"}], "programs": ["EAR"], "start_date": "2023-05-01",
+    "dates_of_birth": null}]}""".replace("\n    ", " "))
     (e,) = load_csl_json("us-csl", V, path)
     assert e.primary_name == "Example Microelectronics Co., Ltd."
     assert [n.value for n in e.names] == ["Example Microelectronics Co., Ltd.", "Example Micro"]

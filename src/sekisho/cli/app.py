@@ -63,13 +63,16 @@ def screen(
     """Screen one NAME, or every row of --file into --out."""
     screener = _screener()
     if file is not None:
-        if out_path is None:
-            raise InvalidInput("--file needs --out")
+        import tempfile
+
         from sekisho.parties import Columns
 
         cols = Columns(name_column, country_column, type_column, dob_column, id_column)
-        code = _screen_file(screener, file, out_path, cols, _split(lists), threshold,
+        target = out_path or Path(tempfile.mkdtemp(prefix="sekisho-")) / "results.jsonl"
+        code = _screen_file(screener, file, target, cols, _split(lists), threshold,
                             settings.get_int("SEKISHO_WORKERS") if workers is None else workers)
+        if out_path is None:
+            _print_file_hits(target)
         raise typer.Exit(code)
     if not name:
         raise InvalidInput("give a NAME or --file")
@@ -89,6 +92,19 @@ def screen(
         why = ", ".join(f"{f['feature']} {f['value']:+.2f}" if f["feature"] != "name" else f"name {f['value']:.2f}"
                         for f in h.explanation["features"])
         table.add_row(f"{h.score:.3f}", h.list, h.entity_id, h.name, h.matched_name, why)
+    out.print(table)
+
+
+def _print_file_hits(results: Path) -> None:
+    """Without --out: a table of every hit, one line per (row, hit)."""
+    table = Table(title="Hits")
+    for col in ("row", "input name", "score", "list", "list name", "matched name"):
+        table.add_column(col)
+    for line in results.read_text("utf-8").splitlines():
+        rec = json.loads(line)
+        first = next(iter(rec["input"].values()), "")
+        for h in rec["hits"]:
+            table.add_row(str(rec["row"]), str(first), f"{h['score']:.3f}", h["list"], h["name"], h["matched_name"])
     out.print(table)
 
 

@@ -81,7 +81,12 @@ def parse_dates(text: object) -> list[str]:
     return found
 
 
-def _iso(y: int, m: int | None | str = None, d: int | None | str = None) -> str:
+def first_date(text: object) -> str | None:
+    found = parse_dates(text)
+    return found[0] if found else None
+
+
+def _iso(y: int, m: int | str | None = None, d: int | str | None = None) -> str:
     if not m or not isinstance(m, int) or not 1 <= m <= 12:
         return f"{y:04d}"
     if not d or not isinstance(d, int) or not 1 <= d <= 31:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sekisho.errors import ListFormatError
-from sekisho.lists.common import clean, csv_records, parse_dates, read_text, stable_id
+from sekisho.lists.common import clean, csv_records, first_date, parse_dates, read_text, stable_id
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
@@ -81,7 +81,7 @@ def _entity(list_id: str, version: ListVersion, record: Mapping[str, Any], where
         + [Name(a, NameKind.ALIAS, dominant_script(a)) for a in alts if a and a != name],
         programs=_split(text("programs")),
         birth_dates=[d for v in _split(text("dates_of_birth")) for d in parse_dates(v)],
-        listed_on=(parse_dates(text("start_date")) or [None])[0],
+        listed_on=first_date(text("start_date")),
         remarks=text("remarks") or None,
         source=source,
         source_url=text("source_information_url") or text("source_list_url") or None,

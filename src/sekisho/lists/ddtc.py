@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from sekisho.errors import ListFormatError
-from sekisho.lists.common import clean, csv_records, parse_dates, read_text, split_embedded_aliases, stable_id
+from sekisho.lists.common import (
+    clean,
+    csv_records,
+    first_date,
+    parse_dates,
+    read_text,
+    split_embedded_aliases,
+    stable_id,
+)
 from sekisho.lists.model import Entity, EntityType, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
@@ -30,7 +38,7 @@ def load_ddtc(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
             + [Name(a, NameKind.ALIAS, dominant_script(a)) for a in aliases],
             birth_dates=parse_dates(dob),
             programs=["ITAR statutory debarment"],
-            listed_on=(parse_dates(clean(rec["Notice Date"])) or [None])[0],
+            listed_on=first_date(clean(rec["Notice Date"])),
             remarks=clean(rec["Federal Register Notice"]) or None,
             source_url=version.source_url,
             raw=rec,

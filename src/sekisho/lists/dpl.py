@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from sekisho.errors import ListFormatError
-from sekisho.lists.common import clean, csv_records, parse_dates, read_text, split_embedded_aliases, stable_id
+from sekisho.lists.common import (
+    clean,
+    csv_records,
+    first_date,
+    read_text,
+    split_embedded_aliases,
+    stable_id,
+)
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import Entity, EntityType, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
@@ -37,7 +44,7 @@ def load_dpl(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
             countries=[country] if country else [],
             addresses=[address] if address else [],
             programs=["Denied Persons List"],
-            listed_on=(parse_dates(clean(rec["Effective_Date"])) or [None])[0],
+            listed_on=first_date(clean(rec["Effective_Date"])),
             remarks=" ".join(p for p in (clean(rec["Action"]), clean(rec["FR_Citation"])) if p) or None,
             source_url=version.source_url,
             raw=rec,

@@ -6,7 +6,14 @@ import re
 from pathlib import Path
 
 from sekisho.errors import ListFormatError
-from sekisho.lists.common import clean, csv_records, parse_dates, read_text, split_embedded_aliases, stable_id
+from sekisho.lists.common import (
+    clean,
+    csv_records,
+    first_date,
+    read_text,
+    split_embedded_aliases,
+    stable_id,
+)
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import Entity, EntityType, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
@@ -36,7 +43,7 @@ def load_isn(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
             + [Name(a, NameKind.ALIAS, dominant_script(a)) for a in aliases if a != name],
             countries=[country] if country else [],
             programs=[p.strip() for p in clean(rec["Programs"]).split(";") if p.strip()],
-            listed_on=(parse_dates(clean(rec["Effective Date"])) or [None])[0],
+            listed_on=first_date(clean(rec["Effective Date"])),
             remarks=clean(rec.get("Remarks/Notes")) or None,
             source_url=clean(rec.get("Web Link")) or version.source_url,
             raw=rec,

@@ -18,7 +18,7 @@ import openpyxl
 from rapidfuzz.distance import Levenshtein
 
 from sekisho.errors import ListFormatError
-from sekisho.lists.common import clean, parse_dates
+from sekisho.lists.common import clean, first_date, parse_dates
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
@@ -152,9 +152,8 @@ def _load_sheet(list_id: str, version: ListVersion, path: Path, sheet_name: str,
                     raise ListFormatError(where, "header lacks 告示番号 or 英語表記", row=line)
             continue
 
-        def cell(role: str, _cells: list[Any] = cells) -> list[Any]:
-            assert roles is not None
-            return [_cells[i] for i in roles.get(role, []) if i < len(_cells) and clean(_cells[i])]
+        def cell(role: str, _cells: list[Any] = cells, _roles: dict[str, list[int]] = roles) -> list[Any]:
+            return [_cells[i] for i in _roles.get(role, []) if i < len(_cells) and clean(_cells[i])]
 
         number = clean((cell("number") or [""])[0])
         date_cell = clean((cell("date") or [""])[0])
@@ -215,7 +214,7 @@ def _load_sheet(list_id: str, version: ListVersion, path: Path, sheet_name: str,
             identifiers=identifiers,
             programs=[program],
             birth_dates=dobs,
-            listed_on=(parse_dates(date_cell.split("\n")[0]) or [None])[0],
+            listed_on=first_date(date_cell.split("\n")[0]),
             source=program,
             source_url=version.source_url,
             raw={"sheet": sheet_name, "row": line,

@@ -35,7 +35,9 @@ _ID = re.compile(r"^(?P<type>[^\d]+?)\s+(?P<value>[^\s()]*\d[^\s()]*(?:\s+[^\s()
 
 def _split_remarks(remarks: str) -> list[str]:
     """Split on ';' outside parentheses and quotes."""
-    parts, depth, quote, cur = [], 0, False, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth, quote = 0, False
     for ch in remarks:
         if ch == "'" and depth == 0:
             quote = not quote
@@ -77,10 +79,10 @@ def parse_remarks(entity: Entity, remarks: str) -> None:
         elif "k.a." in low:
             continue
         elif not _NOT_ID.match(body) and _ID_TYPE.search(body.split(" (")[0]):
-            m = _ID.match(body)
-            if m and len(m["type"]) <= 60 and ":" not in m["type"]:
+            ident = _ID.match(body)
+            if ident and len(ident["type"]) <= 60 and ":" not in ident["type"]:
                 entity.identifiers.append(Identifier(
-                    m["type"].strip().rstrip(":"), m["value"].strip(), country_code(m["country"])))
+                    ident["type"].strip().rstrip(":"), ident["value"].strip(), country_code(ident["country"])))
 
 
 def load_ofac(
@@ -98,8 +100,8 @@ def load_ofac(
     addresses: dict[str, list[tuple[str, str]]] = defaultdict(list)
     if add is not None:
         for _, row in csv_rows(add, read_text(add, ("utf-8-sig", "cp1252")), width=ADD_WIDTH):
-            line = ", ".join(p for p in (clean(row[2]), clean(row[3]), clean(row[4])) if p)
-            addresses[row[0].strip()].append((line, clean(row[4])))
+            address = ", ".join(p for p in (clean(row[2]), clean(row[3]), clean(row[4])) if p)
+            addresses[row[0].strip()].append((address, clean(row[4])))
 
     entities: list[Entity] = []
     seen: set[str] = set()

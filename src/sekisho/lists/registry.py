@@ -23,8 +23,8 @@ from sekisho.lists.ddtc import load_ddtc
 from sekisho.lists.dpl import load_dpl
 from sekisho.lists.isn import load_isn
 from sekisho.lists.meti import load_meti
-from sekisho.lists.mof import load_mof
 from sekisho.lists.model import Entity, ListVersion, LoadedList
+from sekisho.lists.mof import load_mof
 from sekisho.lists.ofac import load_ofac
 from sekisho.lists.un import load_un
 

@@ -18,6 +18,11 @@ def _text(el: etree._Element, tag: str) -> str:
     return (found.text or "").strip() if found is not None and found.text else ""
 
 
+def _line(el: etree._Element) -> int | None:
+    line = el.sourceline
+    return line if isinstance(line, int) else None
+
+
 def generated_date(path: Path) -> str | None:
     for _, el in etree.iterparse(str(path), events=("start",)):
         value = el.get("dateGenerated")
@@ -48,10 +53,10 @@ def _entity(list_id: str, version: ListVersion, path: Path, el: etree._Element, 
     parts = [_text(el, t) for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")]
     primary = " ".join(p for p in parts if p)
     if not ref:
-        raise ListFormatError(str(path), f"{kind} without REFERENCE_NUMBER", row=el.sourceline,
+        raise ListFormatError(str(path), f"{kind} without REFERENCE_NUMBER", row=_line(el),
                               field="REFERENCE_NUMBER")
     if not primary:
-        raise ListFormatError(str(path), f"{kind} {ref} has no name", row=el.sourceline, field="FIRST_NAME")
+        raise ListFormatError(str(path), f"{kind} {ref} has no name", row=_line(el), field="FIRST_NAME")
     names = [Name(primary, NameKind.PRIMARY, dominant_script(primary))]
     original = _text(el, "NAME_ORIGINAL_SCRIPT")
     if original:

@@ -32,7 +32,7 @@ def token_similarity(a: str, b: str, tolerant: int) -> float:
         best = 0.0
         for ka in skeletons(a):
             for kb in skeletons(b):
-                if len(ka) >= 2 and len(kb) >= 2 or sim >= 0.6:
+                if (len(ka) >= 2 and len(kb) >= 2) or sim >= 0.6:
                     best = max(best, Levenshtein.normalized_similarity(ka, kb))
         sim = max(sim, best * (0.85 + 0.15 * sim))
     elif len(a) == 1 or len(b) == 1:

@@ -109,6 +109,7 @@ class Index:
     identifiers: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # compact id -> entities
     lists: dict[str, dict[str, object]] = field(default_factory=dict)  # list id -> version facts
     max_weight: float = 1.0
+    entity_forms: list[tuple[int, ...]] = field(default_factory=list)  # entity -> its form ids
 
     def form(self, fid: int) -> FormRecord:
         return FormRecord(self.form_entity[fid], self.form_name[fid], self.form_kind[fid],
@@ -276,4 +277,8 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             if not postings[joined] or postings[joined][-1] != fid:
                 postings[joined].append(fid)
     index.postings = [tuple(p) for p in postings]
+    by_entity: list[list[int]] = [[] for _ in index.entities]
+    for fid, eid in enumerate(index.form_entity):
+        by_entity[eid].append(fid)
+    index.entity_forms = [tuple(f) for f in by_entity]
     return index

@@ -14,7 +14,7 @@ from pypinyin import lazy_pinyin
 def _kakasi() -> Any:
     import pykakasi
 
-    return pykakasi.kakasi()
+    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
 
 @lru_cache(maxsize=50_000)
