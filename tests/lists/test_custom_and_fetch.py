@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import shared
 
 from sekisho.errors import FetchError, ListFormatError
 from sekisho.lists import registry
 from sekisho.lists.custom import load_custom
 from sekisho.lists.fetch import update
 from sekisho.lists.model import EntityType, ListVersion
+from tests.conftest import shared
 
 V = ListVersion("acme", "CUSTOM", "acme", "2026-01-01", "", ())
 

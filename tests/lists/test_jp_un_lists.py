@@ -4,13 +4,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import shared
 
 from sekisho.errors import ListFormatError
 from sekisho.lists import registry
 from sekisho.lists.meti import concern_codes, load_meti
 from sekisho.lists.model import EntityType, ListVersion, NameKind
 from sekisho.lists.un import load_un
+from tests.conftest import shared
 
 V = ListVersion("t", "JP", "test", "2025-01-01", "", ())
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import shared
 
 from sekisho.errors import ListFormatError
 from sekisho.lists import registry
@@ -13,6 +12,7 @@ from sekisho.lists.dpl import load_dpl
 from sekisho.lists.isn import load_isn
 from sekisho.lists.model import EntityType, ListVersion, NameKind
 from sekisho.lists.ofac import load_ofac
+from tests.conftest import shared
 
 V = ListVersion("t", "US", "test", "2024-01-01", "", ())
 

@@ -1,0 +1,154 @@
+"""Screening throughput, memory, index load time and index recall on realistic parties.
+
+    python benchmarks/screening.py --parties 20000 --json
+
+Parties are generated with a seed from real name populations in ../shared/data/populations (Forbes
+Global 2000, GLEIF legal names, Taiwan listed companies in Chinese) and from person names recombined
+from the lists, plus a share of true list names with realistic distortions (typos, dropped or
+reordered tokens, case, added legal forms). Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+POP = ROOT.parent / "shared" / "data" / "populations"
+
+
+def _companies() -> list[tuple[str, str | None]]:
+    out: list[tuple[str, str | None]] = []
+    with (POP / "forbes_global_2000_2025.csv").open(encoding="utf-8") as fh:
+        out += [(r["Company"], r["Headquarters"]) for r in csv.DictReader(fh)]
+    data = json.loads((POP / "gleif_lei2_intraday_20240505.json").read_text("utf-8"))
+    for rec in data["records"]:
+        ent = rec["Entity"]
+        out.append((ent["LegalName"]["$"], ent.get("LegalAddress", {}).get("Country", {}).get("$")))
+    with (POP / "twse_t187ap03_L_2024-10-29.csv").open(encoding="utf-8-sig") as fh:
+        out += [(r["公司名稱"], "TW") for r in csv.DictReader(fh)]
+    return out
+
+
+def _distort(name: str, rng: random.Random) -> str:
+    tokens = name.split()
+    kind = rng.choice(["typo", "typo", "drop", "swap", "case", "legal", "exact"])
+    if kind == "typo":
+        i = rng.randrange(len(tokens))
+        t = tokens[i]
+        if len(t) > 3:
+            j = rng.randrange(1, len(t) - 1)
+            op = rng.choice(["sub", "del", "swap"])
+            if op == "sub":
+                t = t[:j] + rng.choice("aeiourstnlm") + t[j + 1 :]
+            elif op == "del":
+                t = t[:j] + t[j + 1 :]
+            else:
+                t = t[: j - 1] + t[j] + t[j - 1] + t[j + 1 :]
+            tokens[i] = t
+    elif kind == "drop" and len(tokens) >= 3:
+        tokens.pop(rng.randrange(len(tokens)))
+    elif kind == "swap" and len(tokens) >= 2:
+        tokens = tokens[1:] + tokens[:1]
+    elif kind == "case":
+        return name.lower() if rng.random() < 0.5 else name.upper()
+    elif kind == "legal":
+        return name + rng.choice([" Ltd", " LLC", " Co., Ltd.", " GmbH", " JSC"])
+    return " ".join(tokens)
+
+
+def make_parties(index: object, n: int, seed: int, listed_share: float = 0.05) -> list[tuple[str, str | None]]:
+    from sekisho.lists.model import EntityType
+    from sekisho.match.index import Index
+
+    assert isinstance(index, Index)
+    rng = random.Random(seed)
+    companies = _companies()
+    people = [e.name for e in index.entities if e.type is EntityType.PERSON and e.name.isascii()]
+    firsts = [p.replace(",", "").split()[-1] for p in people if len(p.split()) >= 2]
+    lasts = [p.replace(",", "").split()[0] for p in people if len(p.split()) >= 2]
+    parties: list[tuple[str, str | None]] = []
+    for _ in range(n):
+        r = rng.random()
+        if r < listed_share:
+            fid = rng.randrange(len(index.form_name))
+            parties.append((_distort(index.form_name[fid], rng), None))
+        elif r < 0.35:
+            parties.append((f"{rng.choice(firsts)} {rng.choice(lasts)}", None))
+        else:
+            parties.append(rng.choice(companies))
+    return parties
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--parties", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument("--recall-sample", type=int, default=60)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    from sekisho.batch import screen_many
+    from sekisho.match.scorer import score_form
+    from sekisho.screen import Party, Screener, load_index, make_query, screen_query
+
+    t0 = time.perf_counter()
+    load_index()  # build and cache if needed (not timed as load)
+    build_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    index = load_index()
+    load_s = time.perf_counter() - t0
+    screener = Screener(index)
+    options = screener.options()
+    parties = make_parties(index, args.parties, args.seed)
+    work = [(i, Party(name)) for i, (name, _) in enumerate(parties)]
+    cores = args.workers or os.cpu_count() or 1
+    t0 = time.perf_counter()
+    n_hits = sum(1 for _, r in screen_many(index, work, options, cores) if isinstance(r, list) and r)
+    elapsed = time.perf_counter() - t0
+
+    # index recall: of the (party, entity) pairs exhaustive scoring puts at or above the threshold,
+    # the share the indexed search returns; sample half from distorted list names, half from the rest
+    rng = random.Random(args.seed + 1)
+    sample = make_parties(index, args.recall_sample, args.seed + 2, listed_share=0.5)
+    exhaustive_pairs = found_pairs = 0
+    no_explain = screener.options(explain=False)
+    for name, _ in sample:
+        query = make_query(Party(name))
+        found = {h.entity_id for h in screen_query(index, query, no_explain)}
+        exhaustive = {index.entities[index.form_entity[f]].id for f in range(len(index.form_entity))
+                      if score_form(index, query, f, explain=False).score >= options.threshold}
+        exhaustive_pairs += len(exhaustive)
+        found_pairs += len(exhaustive & found)
+    del rng
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    result = {
+        "parties": args.parties,
+        "parties_per_s": round(args.parties / elapsed, 1),
+        "parties_with_hits": n_hits,
+        "peak_rss_mb": round(peak, 1),
+        "index_load_s": round(load_s, 3),
+        "index_first_call_s": round(build_s, 2),
+        "cores": cores,
+        "index_recall": round(found_pairs / exhaustive_pairs, 4) if exhaustive_pairs else None,
+        "recall_sample": args.recall_sample,
+        "recall_pairs": exhaustive_pairs,
+        "forms": len(index.form_entity),
+        "entities": len(index.entities),
+        "threshold": options.threshold,
+    }
+    print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    main()
