@@ -77,8 +77,10 @@ def make_query(party: Party) -> Query:
         if country is None:
             raise InvalidInput(f"unknown country {party.country!r}")
     years = [int(d[:4]) for d in parse_dates(party.birth_date)] if party.birth_date else []
-    return Query.build(party.name.strip(), parse_type(party.type), country, years[0] if years else None,
-                       party.identifiers)
+    etype = parse_type(party.type)
+    if etype is None and any(f.legal_forms for f in name_forms(party.name.strip())):
+        etype = EntityType.ORGANIZATION  # "… Co., Ltd.", "株式会社 …": a company, whatever the caller left out
+    return Query.build(party.name.strip(), etype, country, years[0] if years else None, party.identifiers)
 
 
 def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
