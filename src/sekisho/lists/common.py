@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sekisho.errors import ListFormatError
+from sekisho.lists.model import Entity
 
 
 def files_sha256(paths: Sequence[Path]) -> str:
@@ -175,6 +176,17 @@ def csv_records(
             yield line, dict(zip(header, row, strict=True))
     except csv.Error as exc:
         raise ListFormatError(str(path), f"malformed CSV: {exc}", row=reader.line_num) from None
+
+
+def unique_ids(entities: list[Entity]) -> list[Entity]:
+    """Rows that derive the same id (a list repeating a row) keep both, the later with a '~n' suffix."""
+    seen: dict[str, int] = {}
+    for entity in entities:
+        n = seen.get(entity.id, 0)
+        seen[entity.id] = n + 1
+        if n:
+            entity.id = f"{entity.id}~{n}"
+    return entities
 
 
 _EMBEDDED_AKA = re.compile(r"\s*\((?:a\.k\.a\.|aka|f\.k\.a\.)[:,]?\s*([^)]*)\)\s*", re.I)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from sekisho.errors import ListFormatError
-from sekisho.lists.common import clean, csv_records, first_date, parse_dates, read_text, stable_id
+from sekisho.lists.common import clean, csv_records, first_date, parse_dates, read_text, stable_id, unique_ids
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
@@ -94,14 +94,14 @@ def _entity(list_id: str, version: ListVersion, record: Mapping[str, Any], where
             if isinstance(a, Mapping):
                 parts = [clean(a.get(k)) for k in ("address", "city", "state", "postal_code", "country")]
                 entity.addresses.append(", ".join(p for p in parts if p))
-                _add_country(entity, clean(a.get("country")))
+                entity.add_country(clean(a.get("country")))
     else:
         for a in _split(text("addresses")):
             entity.addresses.append(a)
-            _add_country(entity, a.rsplit(",", 1)[-1])
+            entity.add_country(a.rsplit(",", 1)[-1])
     for key in ("nationalities", "citizenships"):
         for c in _split(text(key)):
-            _add_country(entity, c)
+            entity.add_country(c)
     ids = record.get("ids")
     if isinstance(ids, list):
         for i in ids:
@@ -113,18 +113,12 @@ def _entity(list_id: str, version: ListVersion, record: Mapping[str, Any], where
     return entity
 
 
-def _add_country(entity: Entity, text: str) -> None:
-    code = country_code(text)
-    if code and code not in entity.countries:
-        entity.countries.append(code)
-
-
 def load_csl_csv(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
     entities = [_entity(list_id, version, record, (str(path), line))
                 for line, record in csv_records(path, read_text(path), COLUMNS)]
     if not entities:
         raise ListFormatError(str(path), "no records", row=2)
-    return _dedupe(entities)
+    return unique_ids(entities)
 
 
 def load_csl_json(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
@@ -143,17 +137,4 @@ def load_csl_json(list_id: str, version: ListVersion, path: Path) -> list[Entity
         entities.append(_entity(list_id, version, record, (str(path), i)))
     if not entities:
         raise ListFormatError(str(path), "no records", field="results")
-    return _dedupe(entities)
-
-
-def _dedupe(entities: Iterable[Entity]) -> list[Entity]:
-    """Two rows with the same derived id become one id with a suffix: both rows are kept."""
-    seen: dict[str, int] = {}
-    out = []
-    for e in entities:
-        n = seen.get(e.id, 0)
-        seen[e.id] = n + 1
-        if n:
-            e.id = f"{e.id}~{n}"
-        out.append(e)
-    return out
+    return unique_ids(entities)

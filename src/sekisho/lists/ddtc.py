@@ -13,6 +13,7 @@ from sekisho.lists.common import (
     read_text,
     split_embedded_aliases,
     stable_id,
+    unique_ids,
 )
 from sekisho.lists.model import Entity, EntityType, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
@@ -46,10 +47,4 @@ def load_ddtc(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
         ))
     if not entities:
         raise ListFormatError(str(path), "no records", row=2)
-    ids: dict[str, int] = {}
-    for e in entities:
-        n = ids.get(e.id, 0)
-        ids[e.id] = n + 1
-        if n:
-            e.id = f"{e.id}~{n}"
-    return entities
+    return unique_ids(entities)

@@ -12,8 +12,8 @@ from sekisho.lists.common import (
     read_text,
     split_embedded_aliases,
     stable_id,
+    unique_ids,
 )
-from sekisho.lists.countries import country_code
 from sekisho.lists.model import Entity, EntityType, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
@@ -23,25 +23,19 @@ COLUMNS = ("Name", "Street_Address", "City", "State", "Country", "Postal_Code", 
 
 def load_dpl(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
     entities: list[Entity] = []
-    seen: dict[str, int] = {}
     for line, rec in csv_records(path, read_text(path, ("utf-8-sig", "cp1252")), COLUMNS, delimiter="\t"):
         raw_name = clean(rec["Name"])
         if not raw_name:
             raise ListFormatError(str(path), "empty name", row=line, field="Name")
         name, aliases = split_embedded_aliases(raw_name)
         address = ", ".join(p for p in (clean(rec[k]) for k in COLUMNS[1:6]) if p)
-        eid = stable_id(list_id, name, clean(rec["Street_Address"]), clean(rec["Effective_Date"]))
-        n = seen.get(eid, 0)
-        seen[eid] = n + 1
-        country = country_code(clean(rec["Country"]))
-        entities.append(Entity(
-            id=eid if not n else f"{eid}~{n}",
+        entity = Entity(
+            id=stable_id(list_id, name, clean(rec["Street_Address"]), clean(rec["Effective_Date"])),
             list_id=list_id,
             jurisdiction="US",
             type=EntityType.UNKNOWN,
             names=[Name(name, NameKind.PRIMARY, dominant_script(name))]
             + [Name(a, NameKind.ALIAS, dominant_script(a)) for a in aliases],
-            countries=[country] if country else [],
             addresses=[address] if address else [],
             programs=["Denied Persons List"],
             listed_on=first_date(clean(rec["Effective_Date"])),
@@ -49,7 +43,9 @@ def load_dpl(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
             source_url=version.source_url,
             raw=rec,
             version=version,
-        ))
+        )
+        entity.add_country(clean(rec["Country"]))
+        entities.append(entity)
     if not entities:
         raise ListFormatError(str(path), "no records", row=2)
-    return entities
+    return unique_ids(entities)

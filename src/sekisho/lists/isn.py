@@ -13,8 +13,8 @@ from sekisho.lists.common import (
     read_text,
     split_embedded_aliases,
     stable_id,
+    unique_ids,
 )
-from sekisho.lists.countries import country_code
 from sekisho.lists.model import Entity, EntityType, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
@@ -23,32 +23,28 @@ COLUMNS = ("Source List", "Programs", "Name", "Alternative Names", "Country", "E
 
 def load_isn(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
     entities: list[Entity] = []
-    seen: dict[str, int] = {}
     for line, rec in csv_records(path, read_text(path, ("utf-8-sig", "cp1252")), COLUMNS):
         raw_name = clean(rec["Name"])
         if not raw_name:
             raise ListFormatError(str(path), "empty name", row=line, field="Name")
         name, aliases = split_embedded_aliases(raw_name)
         aliases += [a.strip() for a in re.split(r"[;\n]", clean(rec["Alternative Names"])) if a.strip()]
-        country = country_code(clean(rec["Country"]))
-        eid = stable_id(list_id, name, clean(rec["Programs"]), clean(rec["Effective Date"]))
-        n = seen.get(eid, 0)
-        seen[eid] = n + 1
-        entities.append(Entity(
-            id=eid if not n else f"{eid}~{n}",
+        entity = Entity(
+            id=stable_id(list_id, name, clean(rec["Programs"]), clean(rec["Effective Date"])),
             list_id=list_id,
             jurisdiction="US",
             type=EntityType.UNKNOWN,
             names=[Name(name, NameKind.PRIMARY, dominant_script(name))]
             + [Name(a, NameKind.ALIAS, dominant_script(a)) for a in aliases if a != name],
-            countries=[country] if country else [],
             programs=[p.strip() for p in clean(rec["Programs"]).split(";") if p.strip()],
             listed_on=first_date(clean(rec["Effective Date"])),
             remarks=clean(rec.get("Remarks/Notes")) or None,
             source_url=clean(rec.get("Web Link")) or version.source_url,
             raw=rec,
             version=version,
-        ))
+        )
+        entity.add_country(clean(rec["Country"]))
+        entities.append(entity)
     if not entities:
         raise ListFormatError(str(path), "no records", row=2)
-    return entities
+    return unique_ids(entities)

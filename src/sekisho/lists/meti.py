@@ -12,7 +12,7 @@ from typing import Any
 import openpyxl
 
 from sekisho.errors import ListFormatError
-from sekisho.lists.common import clean, stable_id
+from sekisho.lists.common import clean, stable_id, unique_ids
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import Entity, EntityType, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
@@ -68,7 +68,6 @@ def load_meti(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
             raise ListFormatError(str(path), f"unexpected header {labels[:6]}", row=1,
                                   field=expected)
     entities: list[Entity] = []
-    seen: dict[str, int] = {}
     for line, row in enumerate(rows, start=2):
         cells = [*row, *([None] * 6)][:6]
         if not any(clean(c) for c in cells[1:]):
@@ -89,13 +88,10 @@ def load_meti(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
                 alias_primary, alias_extra = split_company(alias)
                 names.append(Name(alias_primary, NameKind.ALIAS, dominant_script(alias_primary)))
                 names.extend(alias_extra)
-        eid = stable_id(list_id, code or country_lines[-1], primary)
-        n = seen.get(eid, 0)
-        seen[eid] = n + 1
         raw: dict[str, Any] = {labels[i] or f"col{i}": clean(cells[i]) for i in range(1, 6)}
         raw["row"] = line
         entities.append(Entity(
-            id=eid if not n else f"{eid}~{n}",
+            id=stable_id(list_id, code or country_lines[-1], primary),
             list_id=list_id,
             jurisdiction="JP",
             type=EntityType.ORGANIZATION,
@@ -109,4 +105,4 @@ def load_meti(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
     wb.close()
     if not entities:
         raise ListFormatError(str(path), "no records", row=2)
-    return entities
+    return unique_ids(entities)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from sekisho.lists.countries import country_code
+
 
 class EntityType(StrEnum):
     PERSON = "person"
@@ -72,6 +74,12 @@ class Entity:
     source_url: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
     version: ListVersion | None = None
+
+    def add_country(self, text: str | None) -> None:
+        """Record the country a cell names (English, Japanese or ISO code), once; ignore unknown text."""
+        code = country_code(text)
+        if code and code not in self.countries:
+            self.countries.append(code)
 
     @property
     def primary_name(self) -> str:

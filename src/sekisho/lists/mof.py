@@ -18,8 +18,7 @@ import openpyxl
 from rapidfuzz.distance import Levenshtein
 
 from sekisho.errors import ListFormatError
-from sekisho.lists.common import clean, first_date, parse_dates
-from sekisho.lists.countries import country_code
+from sekisho.lists.common import clean, first_date, parse_dates, unique_ids
 from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
@@ -141,7 +140,6 @@ def _load_sheet(list_id: str, version: ListVersion, path: Path, sheet_name: str,
     roles: dict[str, list[int]] | None = None
     header: list[str] = []
     out: list[Entity] = []
-    seen: dict[str, int] = {}
     for line, row in enumerate(ws.iter_rows(values_only=True), start=1):
         cells = list(row)
         if roles is None:
@@ -191,25 +189,15 @@ def _load_sheet(list_id: str, version: ListVersion, path: Path, sheet_name: str,
             etype = EntityType.ORGANIZATION
         else:
             etype = EntityType.PERSON if dob_cells else EntityType.UNKNOWN
-        countries: list[str] = []
-        for c in cell("nationality"):
-            for part in re.split(r"[、,\n]|\([a-z]\)", clean(c)):
-                code = country_code(part.strip("() （）"))
-                if code and code not in countries:
-                    countries.append(code)
         identifiers = [Identifier("Passport", p) for c in cell("passport")
                        for p in re.findall(r"[A-Z]?[\d/A-Z]*\d{5,}", unicodedata.normalize("NFKC", clean(c)))]
         key_number = re.match(r"[*＊]?(\d+)", number)
-        eid = f"{list_id}:{sheet_no}-{key_number[1] if key_number else number}"
-        n = seen.get(eid, 0)
-        seen[eid] = n + 1
-        out.append(Entity(
-            id=eid if not n else f"{eid}~{n}",
+        entity = Entity(
+            id=f"{list_id}:{sheet_no}-{key_number[1] if key_number else number}",
             list_id=list_id,
             jurisdiction="JP",
             type=etype,
             names=names,
-            countries=countries,
             addresses=[clean(c) for c in cell("address")],
             identifiers=identifiers,
             programs=[program],
@@ -220,8 +208,12 @@ def _load_sheet(list_id: str, version: ListVersion, path: Path, sheet_name: str,
             raw={"sheet": sheet_name, "row": line,
                  **{header[i] or f"col{i}": clean(v) for i, v in enumerate(cells) if i < len(header) and clean(v)}},
             version=version,
-        ))
-    return out
+        )
+        for c in cell("nationality"):
+            for part in re.split(r"[、,\n]|\([a-z]\)", clean(c)):
+                entity.add_country(part.strip("() （）"))
+        out.append(entity)
+    return unique_ids(out)
 
 
 def _dedupe_names(names: list[Name]) -> list[Name]:

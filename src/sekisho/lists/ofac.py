@@ -11,7 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from sekisho.lists.common import clean, csv_rows, parse_dates, read_text
-from sekisho.lists.countries import country_code, country_codes
+from sekisho.lists.countries import country_code
 from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
@@ -69,13 +69,9 @@ def parse_remarks(entity: Entity, remarks: str) -> None:
         if lbody.startswith("dob"):
             entity.birth_dates.extend(d for d in parse_dates(body[3:]) if d not in entity.birth_dates)
         elif lbody.startswith("pob"):
-            code = country_code(body[3:].split(",")[-1])
-            if code and code not in entity.countries:
-                entity.countries.append(code)
+            entity.add_country(body[3:].split(",")[-1])
         elif lbody.startswith(("nationality", "citizen")):
-            code = country_code(body.split(" ", 1)[-1])
-            if code and code not in entity.countries:
-                entity.countries.append(code)
+            entity.add_country(body.split(" ", 1)[-1])
         elif "k.a." in low:
             continue
         elif not _NOT_ID.match(body) and _ID_TYPE.search(body.split(" (")[0]):
@@ -138,12 +134,10 @@ def load_ofac(
         for address, country in addresses.get(num, []):
             if address:
                 entity.addresses.append(address)
-            entity.countries.extend(c for c in country_codes(country) if c not in entity.countries)
+            entity.add_country(country)
         if remarks:
             parse_remarks(entity, remarks)
-        flag = country_code(clean(row[9]))
-        if flag and flag not in entity.countries:
-            entity.countries.append(flag)
+        entity.add_country(clean(row[9]))
         entities.append(entity)
     if not entities:
         raise _bad(prim, 1, None, "no records")

@@ -66,20 +66,12 @@ def _entity(list_id: str, version: ListVersion, path: Path, el: etree._Element, 
         if value:
             weak = _text(alias, "QUALITY").lower() in ("low", "weak")
             names.append(Name(value, NameKind.WEAK if weak else NameKind.ALIAS, dominant_script(value)))
-    countries: list[str] = []
-    for v in el.iterfind("NATIONALITY/VALUE"):
-        code = country_code(v.text)
-        if code and code not in countries:
-            countries.append(code)
     addresses = []
     for a in el.iter(f"{kind}_ADDRESS"):
         line = ", ".join(p for p in (_text(a, t) for t in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE",
                                                            "COUNTRY")) if p)
         if line:
             addresses.append(line)
-        code = country_code(_text(a, "COUNTRY"))
-        if code and code not in countries:
-            countries.append(code)
     dobs: list[str] = []
     for d in el.iter("INDIVIDUAL_DATE_OF_BIRTH"):
         for tag in ("DATE", "YEAR", "FROM_YEAR", "TO_YEAR"):
@@ -92,13 +84,12 @@ def _entity(list_id: str, version: ListVersion, path: Path, el: etree._Element, 
                                           country_code(_text(doc, "ISSUING_COUNTRY")
                                                        or _text(doc, "COUNTRY_OF_ISSUE"))))
     raw = {child.tag: (child.text or "").strip() for child in el if child.text and child.text.strip()}
-    return Entity(
+    entity = Entity(
         id=f"{list_id}:{ref}",
         list_id=list_id,
         jurisdiction="UN",
         type=etype,
         names=names,
-        countries=countries,
         addresses=addresses,
         identifiers=identifiers,
         programs=[_text(el, "UN_LIST_TYPE")] if _text(el, "UN_LIST_TYPE") else [],
@@ -109,3 +100,8 @@ def _entity(list_id: str, version: ListVersion, path: Path, el: etree._Element, 
         raw=raw,
         version=version,
     )
+    for v in el.iterfind("NATIONALITY/VALUE"):
+        entity.add_country(v.text)
+    for a in el.iter(f"{kind}_ADDRESS"):
+        entity.add_country(_text(a, "COUNTRY"))
+    return entity
