@@ -126,6 +126,9 @@ class Index:
         self.form_tolerant.append(form.tolerant)
         self.form_weights.append(weights)
         self.form_total.append(sum(weights) or 1.0)
+        key = compact_key(name)
+        if key:
+            _add(self.exact, key, fid)
         return fid
 
     def weight(self, token: str) -> float:
@@ -263,9 +266,6 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
 
     for eid, text, kind, form in pending:
         fid = index.add_form(eid, text, kind, form)
-        ck = compact_key(text)
-        if ck:
-            _add(index.exact, ck, fid)
         toks, weights = form.tokens, index.form_weights[fid]
         for i, tok in enumerate(toks):
             plist = postings[token_id(tok, form.tolerant[i], weights[i], True)]

@@ -104,60 +104,88 @@ def name_similarity(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[f
     return math.sqrt(max(q_cov, 0.0) * max(c_cov, 0.0)), pairs
 
 
+def _exact_script(index: Index, query: Query, fid: int, entity: EntityRef, score: float) -> Feature | None:
+    if score < 1.0 and fid in index.exact_forms(query.compact):
+        return Feature("exact_script", 1.0 - score, f"query is written exactly as {index.form_name[fid]!r}")
+    return None
+
+
+def _weak_alias(index: Index, query: Query, fid: int, entity: EntityRef, score: float) -> Feature | None:
+    if index.form_kind[fid] is NameKind.WEAK:
+        return Feature("weak_alias", score * (WEAK_ALIAS_FACTOR - 1.0), "matched a low-quality alias")
+    return None
+
+
+def _type(index: Index, query: Query, fid: int, entity: EntityRef, score: float) -> Feature | None:
+    if query.type is None or entity.type is EntityType.UNKNOWN:
+        return None
+    if (query.type in _ORG_TYPES) == (entity.type in _ORG_TYPES):
+        return None
+    return Feature("type", -TYPE_PENALTY, f"query is {query.type.value}, list entry is {entity.type.value}")
+
+
+def _agreement(name: str, agrees: bool, disagrees: bool, bonus: float, penalty: float, detail: str
+               ) -> Feature | None:
+    """A bonus when a fact agrees, a penalty when it plainly disagrees, nothing when unknown."""
+    if agrees:
+        return Feature(name, bonus, detail)
+    if disagrees:
+        return Feature(name, -penalty, detail)
+    return None
+
+
+def _country(index: Index, query: Query, fid: int, entity: EntityRef, score: float) -> Feature | None:
+    if not query.country or not entity.countries:
+        return None
+    inside = query.country in entity.countries
+    return _agreement("country", inside, not inside, COUNTRY_BONUS, COUNTRY_PENALTY,
+                      f"{query.country} {'in' if inside else 'not in'} {list(entity.countries)}")
+
+
+def _birth_date(index: Index, query: Query, fid: int, entity: EntityRef, score: float) -> Feature | None:
+    year = query.birth_year
+    if not year or not entity.birth_years:
+        return None
+    return _agreement("birth_date", year in entity.birth_years, all(abs(year - y) > 1 for y in entity.birth_years),
+                      DOB_BONUS, DOB_PENALTY, f"{year} vs {list(entity.birth_years)}")
+
+
+def _identifier(index: Index, query: Query, fid: int, entity: EntityRef, score: float) -> Feature | None:
+    ids = {v: t for t, v in entity.identifiers}
+    same = [i for i in query.identifiers if i in ids]
+    if same:
+        return Feature("identifier", 1.0 - score, f"{ids[same[0]]} {same[0]} identical")
+    return None
+
+
+# Applied in this order after the name feature, each seeing the score so far; see the module docstring.
+FEATURES = (_exact_script, _weak_alias, _type, _country, _birth_date, _identifier)
+
+
 def score_form(index: Index, query: Query, fid: int, qweights: list[tuple[float, ...]] | None = None,
                explain: bool = True) -> Scored:
     record: FormRecord = index.form(fid)
     entity = index.entities[record.entity]
     best, best_pairs, best_q = -1.0, [], query.forms[0]
+    best_qw: tuple[float, ...] = ()
     for k, qf in enumerate(query.forms):
         qw = qweights[k] if qweights else index.weights(qf.tokens)
         s, pairs = name_similarity(qf, qw, record.form, record.weights)
         if s > best:
-            best, best_pairs, best_q = s, pairs, qf
+            best, best_pairs, best_q, best_qw = s, pairs, qf, qw
     features = [Feature("name", best, f"{best_q.text!r} ~ {record.form.text!r}")]
     score = best
-    if score < 1.0 and query.compact and query.compact == compact_key(record.name):
-        features.append(Feature("exact_script", 1.0 - score, f"query is written exactly as {record.name!r}"))
-        score = 1.0
-    if record.kind is NameKind.WEAK:
-        delta = score * (WEAK_ALIAS_FACTOR - 1.0)
-        features.append(Feature("weak_alias", delta, "matched a low-quality alias"))
-        score += delta
-    if query.type is not None and entity.type is not EntityType.UNKNOWN:
-        q_org = query.type in _ORG_TYPES
-        e_org = entity.type in _ORG_TYPES
-        if q_org != e_org:
-            features.append(Feature("type", -TYPE_PENALTY, f"query is {query.type.value}, list entry is "
-                                    f"{entity.type.value}"))
-            score -= TYPE_PENALTY
-    if query.country and entity.countries:
-        if query.country in entity.countries:
-            features.append(Feature("country", COUNTRY_BONUS, f"{query.country} in {list(entity.countries)}"))
-            score += COUNTRY_BONUS
-        else:
-            features.append(Feature("country", -COUNTRY_PENALTY,
-                                    f"{query.country} not in {list(entity.countries)}"))
-            score -= COUNTRY_PENALTY
-    if query.birth_year and entity.birth_years:
-        if query.birth_year in entity.birth_years:
-            features.append(Feature("birth_date", DOB_BONUS, f"born {query.birth_year}"))
-            score += DOB_BONUS
-        elif all(abs(query.birth_year - y) > 1 for y in entity.birth_years):
-            features.append(Feature("birth_date", -DOB_PENALTY,
-                                    f"{query.birth_year} vs {list(entity.birth_years)}"))
-            score -= DOB_PENALTY
-    if query.identifiers:
-        ids = {v: t for t, v in entity.identifiers}
-        same = [i for i in query.identifiers if i in ids]
-        if same:
-            features.append(Feature("identifier", 1.0 - score, f"{ids[same[0]]} {same[0]} identical"))
-            score = 1.0
+    for feature in FEATURES:
+        found = feature(index, query, fid, entity, score)
+        if found is not None:
+            features.append(found)
+            score += found.value
     score = min(1.0, max(0.0, score))
     scored = Scored(round(score, 4), fid, entity, record.name, record.kind, features)
     if explain:
         scored.query_form = best_q.text
         scored.list_form = record.form.text
-        qw = index.weights(best_q.tokens)
+        qw = best_qw
         scored.tokens = [
             {"query": " ".join(best_q.tokens[i] for i in p.q), "list": " ".join(record.form.tokens[j] for j in p.c),
              "similarity": round(p.sim, 3), "weight": round(sum(qw[i] for i in p.q), 2)}
