@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sekisho.errors import ListFormatError
-from sekisho.screen import Screener
+from sekisho.errors import InvalidInput, ListFormatError
+from sekisho.screen import Screener, parse_type
 
 _TRUE = {"1", "true", "yes", "y", "t", "match"}
 _FALSE = {"0", "false", "no", "n", "f", "nomatch", "no_match"}
@@ -43,12 +43,11 @@ def read_pairs(path: Path) -> list[tuple[int, str, str, bool, str | None]]:
             if label not in _TRUE | _FALSE:
                 raise ListFormatError(str(path), f"is_match must be true/false, found {rec['is_match']!r}",
                                       row=reader.line_num, field="is_match")
-            kind = (rec.get("type") or rec.get("schema") or "").strip().lower() or None
-            kind = {"company": "organization", "organisation": "organization", "legalentity": "organization"}.get(
-                kind or "", kind)
-            if kind not in (None, "person", "organization", "vessel", "aircraft"):
-                kind = None
-            rows.append((reader.line_num, rec["name1"], rec["name2"], label in _TRUE, kind))
+            try:
+                etype = parse_type(rec.get("type") or rec.get("schema"))
+            except InvalidInput:
+                etype = None  # an unfamiliar schema (e.g. "Thing") says nothing about person vs company
+            rows.append((reader.line_num, rec["name1"], rec["name2"], label in _TRUE, etype and etype.value))
     return rows
 
 

@@ -61,7 +61,7 @@ def parse_type(value: str | None) -> EntityType | None:
         return None
     v = value.strip().lower()
     aliases = {"organisation": "organization", "company": "organization", "entity": "organization",
-               "individual": "person"}
+               "legalentity": "organization", "individual": "person"}
     try:
         return EntityType(aliases.get(v, v))
     except ValueError:

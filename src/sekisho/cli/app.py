@@ -31,7 +31,7 @@ ThresholdOpt = Annotated[float | None, typer.Option("--threshold", "-t", min=0.0
 TypeOpt = Annotated[str | None, typer.Option("--type", help="person or organization (also vessel, aircraft).")]
 
 
-def _screener(lists: list[str] | None = None) -> Any:
+def _screener() -> Any:
     from sekisho.screen import Screener
 
     return Screener.default()

@@ -150,7 +150,6 @@ def _forms(text: str, person: bool) -> list[NameForm]:
         langs, modes = ["-"], ["word"]
     else:
         any_kana = _has_kana(text)
-        lf = legal_forms()
         ja_marker = any(m in text for m in ("株式会社", "有限会社", "合同会社"))
         zh_marker = any(m in text for m in ("公司", "集团", "有限责任"))
         if any(k == "hang" for k, _ in runs):
@@ -161,7 +160,6 @@ def _forms(text: str, person: bool) -> list[NameForm]:
             langs = ["zh"]
         else:
             langs = ["ja", "zh"]
-        del lf
         modes = list(_MODES)
     out: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
