@@ -85,12 +85,12 @@ def make_query(party: Party) -> Query:
 
 def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
     """Score the candidates the index returns; best hit per entity, at or above the threshold."""
-    fids = index.candidates(query.forms, options.threshold, options.max_candidates)
+    qweights = [index.weights(f.tokens) for f in query.forms]
+    fids = index.candidates(query.forms, options.threshold, options.max_candidates, qweights)
     fids += [f for f in index.exact_forms(query.compact) if f not in fids]
     for ident in query.identifiers:
         for eid in index.identifier_entities(ident):
             fids += [f for f in index.entity_forms[eid] if f not in fids]
-    qweights = [index.weights(f.tokens) for f in query.forms]
     best: dict[int, Scored] = {}
     for fid in fids:
         eid = index.form_entity[fid]

@@ -161,7 +161,8 @@ class Index:
                     found[other] = s
         return list(found.items())
 
-    def candidates(self, forms: Sequence[NameForm], threshold: float, limit: int) -> list[int]:
+    def candidates(self, forms: Sequence[NameForm], threshold: float, limit: int,
+                   form_weights: Sequence[tuple[float, ...]] | None = None) -> list[int]:
         """Form ids whose score can reach `threshold`, best first, at most `limit`.
 
         For every form reached, the weight x similarity of the query tokens it shares (query side)
@@ -174,11 +175,11 @@ class Index:
         need = max(threshold - MAX_BONUS, 0.0) ** 2  # q_cov * c_cov needed, each <= 1
         acc_q: dict[int, float] = {}
         acc_c: dict[int, float] = {}
-        for form in forms:
+        for k, form in enumerate(forms):
             n = len(form.tokens)
             toks = list(form.tokens)
             tols = list(form.tolerant)
-            weights = [self.weight(t) for t in toks]
+            weights = list(form_weights[k]) if form_weights else [self.weight(t) for t in toks]
             for i in range(n - 1):  # neighbours written together on the list side ("al qaeda")
                 toks.append(form.tokens[i] + form.tokens[i + 1])
                 tols.append(max(form.tolerant[i], form.tolerant[i + 1]))
