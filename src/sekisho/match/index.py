@@ -17,8 +17,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from sekisho.lists.model import EntityType, LoadedList, NameKind
-from sekisho.match.align import TOKEN_CUTOFF, token_similarity
+from sekisho.match.align import TOKEN_CUTOFF, credit, token_similarity
 from sekisho.names.normalize import NameForm, compact_key, name_forms
 from sekisho.names.phonetic import skeletons
 
@@ -102,7 +106,9 @@ class Index:
     vocab_tokens: list[str] = field(default_factory=list)
     vocab_tolerant: list[int] = field(default_factory=list)
     vocab_weight: list[float] = field(default_factory=list)
-    postings: list[tuple[int, ...]] = field(default_factory=list)  # token id -> form ids
+    # token id -> form ids, as one flat array sliced by offsets (compact, and fast to pickle)
+    post_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    post_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     keys: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # lookup key -> token ids
     idf: dict[str, float] = field(default_factory=dict)
     exact: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # compact original text -> forms
@@ -110,6 +116,22 @@ class Index:
     lists: dict[str, dict[str, object]] = field(default_factory=dict)  # list id -> version facts
     max_weight: float = 1.0
     entity_forms: list[tuple[int, ...]] = field(default_factory=list)  # entity -> its form ids
+    # numpy views of columns above, made by freeze() for the vectorised retrieval
+    total_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    vocab_slow: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    # per-process memo of similar_tokens: batches repeat tokens ("bank", "group", "mohammed") endlessly
+    _similar: dict[tuple[str, int], list[tuple[int, float]]] = field(default_factory=dict, repr=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_similar"] = {}
+        return state
+
+    def freeze(self) -> None:
+        self.total_np = np.asarray(self.form_total, dtype=np.float64)
+        # tokens whose similarity needs the Python path: script-tolerant ones and single letters
+        self.vocab_slow = np.asarray([bool(t) or len(w) == 1 for t, w in zip(self.vocab_tolerant, self.vocab_tokens,
+                                                                             strict=True)], dtype=bool)
 
     def form(self, fid: int) -> FormRecord:
         return FormRecord(self.form_entity[fid], self.form_name[fid], self.form_kind[fid],
@@ -147,25 +169,46 @@ class Index:
         return _values(self.identifiers.get(compact))
 
     def similar_tokens(self, token: str, tolerant: int) -> list[tuple[int, float]]:
-        """List tokens (ids) similar to `token`, with their similarity, via the lookup keys."""
+        """List tokens (ids) similar to `token`, with their similarity, via the lookup keys.
+
+        Plain Latin pairs are verified in one vectorised Levenshtein call; pairs that need the
+        script-aware comparison (or an initial) go through align.token_similarity.
+        """
+        memo = self._similar.get((token, tolerant))
+        if memo is not None:
+            return memo
         found: dict[int, float] = {}
         tid = self.vocab.get(token)
         if tid is not None:
             found[tid] = 1.0
+        reached: set[int] = set()
         for key in ["d:" + token, *_keys(token)]:
-            for other in _values(self.keys.get(key)):
-                if other in found:
-                    continue
+            reached.update(_values(self.keys.get(key)))
+        reached.discard(-1 if tid is None else tid)
+        if reached:
+            ids = np.fromiter(reached, dtype=np.int64, count=len(reached))
+            slow = np.ones(len(ids), dtype=bool) if tolerant or len(token) == 1 else self.vocab_slow[ids]
+            fast = ids[~slow]
+            if fast.size:
+                raw = process.cdist([token], [self.vocab_tokens[o] for o in fast.tolist()],
+                                    scorer=Levenshtein.normalized_similarity, dtype=np.float64)[0]
+                hit = raw >= TOKEN_CUTOFF
+                found.update(zip(fast[hit].tolist(), raw[hit].tolist(), strict=True))
+            for other in ids[slow].tolist():
                 s = token_similarity(token, self.vocab_tokens[other], max(tolerant, self.vocab_tolerant[other]))
                 if s >= TOKEN_CUTOFF:
                     found[other] = s
-        return list(found.items())
+        result = list(found.items())
+        if len(self._similar) > 200_000:
+            self._similar.clear()
+        self._similar[(token, tolerant)] = result
+        return result
 
     def candidates(self, forms: Sequence[NameForm], threshold: float, limit: int,
                    form_weights: Sequence[tuple[float, ...]] | None = None) -> list[int]:
         """Form ids whose score can reach `threshold`, best first, at most `limit`.
 
-        For every form reached, the weight x similarity of the query tokens it shares (query side)
+        For every form reached, the weight x credit(similarity) of the query tokens it shares (query side)
         and of its own tokens that were matched (list side) are summed. Their coverages bound the
         name score from above (sqrt(q_cov * c_cov), see scorer), so forms whose bound plus the
         largest bonus stays under the threshold are never scored. Query tokens are visited
@@ -173,8 +216,10 @@ class Index:
         forms are opened.
         """
         need = max(threshold - MAX_BONUS, 0.0) ** 2  # q_cov * c_cov needed, each <= 1
-        acc_q: dict[int, float] = {}
-        acc_c: dict[int, float] = {}
+        n_forms = len(self.total_np)
+        acc_q = np.zeros(n_forms)
+        acc_c = np.zeros(n_forms)
+        opened = np.zeros(n_forms, dtype=bool)
         for k, form in enumerate(forms):
             n = len(form.tokens)
             toks = list(form.tokens)
@@ -191,22 +236,30 @@ class Index:
                 open_new = remaining >= need * total
                 if i < n:
                     remaining -= weights[i]
-                for tid, sim in self.similar_tokens(toks[i], tols[i]):
-                    gain_q = weights[i] * sim / total
-                    gain_c = self.vocab_weight[tid] * sim
-                    for fid in self.postings[tid]:
-                        if fid in acc_q:
-                            acc_q[fid] += gain_q
-                            acc_c[fid] += gain_c
-                        elif open_new:
-                            acc_q[fid] = gain_q
-                            acc_c[fid] = gain_c
-        bound = {}
-        for fid, q in acc_q.items():
-            b = min(q, 1.0) * min(acc_c[fid] / self.form_total[fid], 1.0)
-            if b >= need:
-                bound[fid] = b
-        return sorted(bound, key=lambda f: -bound[f])[:limit]
+                similar = self.similar_tokens(toks[i], tols[i])
+                if not similar:
+                    continue
+                # all forms this query token reaches, with the gain each brings, in one array
+                # (a form holding two similar tokens, "bank" and "banks", gains twice: still a bound)
+                start, post = self.post_start, self.post_flat
+                fids = np.concatenate([post[start[tid] : start[tid + 1]] for tid, _ in similar])
+                lengths = [int(start[tid + 1] - start[tid]) for tid, _ in similar]
+                # the scorer counts an aligned token at credit(sim) <= sim, so this stays an upper bound
+                gain_q = np.repeat([weights[i] * credit(sim) / total for _, sim in similar], lengths)
+                gain_c = np.repeat([self.vocab_weight[tid] * credit(sim) for tid, sim in similar], lengths)
+                if open_new:
+                    opened[fids] = True
+                else:
+                    keep = opened[fids]
+                    fids, gain_q, gain_c = fids[keep], gain_q[keep], gain_c[keep]
+                np.add.at(acc_q, fids, gain_q)
+                np.add.at(acc_c, fids, gain_c)
+        reached = np.flatnonzero(opened)
+        bound = np.minimum(acc_q[reached], 1.0) * np.minimum(acc_c[reached] / self.total_np[reached], 1.0)
+        keep = bound >= need
+        reached, bound = reached[keep], bound[keep]
+        best = np.argsort(-bound, kind="stable")[:limit]
+        return [int(f) for f in reached[best]]
 
 
 def build_index(loaded: Iterable[LoadedList]) -> Index:
@@ -277,9 +330,11 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
                               weights[i] + weights[i + 1], False)
             if not postings[joined] or postings[joined][-1] != fid:
                 postings[joined].append(fid)
-    index.postings = [tuple(p) for p in postings]
+    index.post_start = np.cumsum([0, *(len(p) for p in postings)], dtype=np.int64)
+    index.post_flat = np.fromiter((f for p in postings for f in p), dtype=np.int32, count=int(index.post_start[-1]))
     by_entity: list[list[int]] = [[] for _ in index.entities]
     for fid, eid in enumerate(index.form_entity):
         by_entity[eid].append(fid)
     index.entity_forms = [tuple(f) for f in by_entity]
+    index.freeze()
     return index

@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sekisho.lists.model import EntityType, NameKind
-from sekisho.match.align import Pair, align
+from sekisho.match.align import Pair, align, credit
 from sekisho.match.index import EntityRef, FormRecord, Index, compact_identifier
 from sekisho.names.normalize import NameForm, compact_key, name_forms
 
-CREDIT_SLOPE = 1.5
 WEAK_ALIAS_FACTOR = 0.90
 TYPE_PENALTY = 0.15
 COUNTRY_BONUS = 0.02
@@ -84,12 +83,6 @@ class Scored:
             "tokens": self.tokens,
             "features": [f.to_dict() for f in self.features],
         }
-
-
-def credit(sim: float) -> float:
-    """How much an aligned token counts: a token one letter in seven off ("Scholze") keeps most of
-    its weight, two letters in seven ("Schulze") little more than half. Never above `sim`."""
-    return sim if sim >= 1.0 else max(0.0, 1.0 - CREDIT_SLOPE * (1.0 - sim))
 
 
 def name_similarity(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[float, ...]
