@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from sekisho.names.normalize import ABJAD, SYLLABIC
-from sekisho.names.phonetic import devowel, skeletons
+from sekisho.names.phonetic import devowel, onsets, skeletons
 
 TOKEN_CUTOFF = 0.70
 ABJAD_DISCOUNT = 0.95  # consonants alike is never quite as good as the same spelling
 # Syllabic readings must still share some letters: "toyota" and "hajji" (ハッジ) share a skeleton and
-# nothing else. The skeleton similarity is scaled by 0.85 + 0.15 x spelling similarity.
+# nothing else; and they must start with the same class of sound (see phonetic.onsets). The skeleton
+# similarity is scaled by 0.85 + 0.15 x spelling similarity.
 SKELETON_FLOOR = 0.30
 
 
@@ -28,7 +31,7 @@ def token_similarity(a: str, b: str, tolerant: int) -> float:
     sim = Levenshtein.normalized_similarity(a, b)
     if tolerant == ABJAD:
         sim = max(sim, Levenshtein.normalized_similarity(devowel(a), devowel(b)) * ABJAD_DISCOUNT)
-    elif tolerant == SYLLABIC and sim >= SKELETON_FLOOR:
+    elif tolerant == SYLLABIC and sim >= SKELETON_FLOOR and onsets(a) & onsets(b):
         best = 0.0
         for ka in skeletons(a):
             for kb in skeletons(b):
@@ -59,13 +62,26 @@ class Pair:
     sim: float
 
 
-def align(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...], ctol: tuple[int, ...]) -> list[Pair]:
-    scored = []
+def _similar_pairs(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...], ctol: tuple[int, ...]
+                   ) -> list[tuple[float, int, int]]:
+    """(similarity, i, j) for every token pair at or above TOKEN_CUTOFF."""
+    if not any(qtol) and not any(ctol) and min(map(len, q)) > 1 and min(map(len, c)) > 1:
+        # plain Latin tokens: the whole matrix in one call (same values as token_similarity)
+        matrix = process.cdist(q, c, scorer=Levenshtein.normalized_similarity, score_cutoff=TOKEN_CUTOFF,
+                               dtype=np.float64)
+        rows, cols = np.nonzero(matrix)
+        return [(float(matrix[i, j]), int(i), int(j)) for i, j in zip(rows, cols, strict=True)]
+    out = []
     for i, a in enumerate(q):
         for j, b in enumerate(c):
             s = token_similarity(a, b, max(qtol[i], ctol[j]))
             if s >= TOKEN_CUTOFF:
-                scored.append((s, i, j))
+                out.append((s, i, j))
+    return out
+
+
+def align(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...], ctol: tuple[int, ...]) -> list[Pair]:
+    scored = _similar_pairs(q, qtol, c, ctol)
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
     used_q: set[int] = set()
     used_c: set[int] = set()

@@ -208,58 +208,69 @@ class Index:
                    form_weights: Sequence[tuple[float, ...]] | None = None) -> list[int]:
         """Form ids whose score can reach `threshold`, best first, at most `limit`.
 
-        For every form reached, the weight x credit(similarity) of the query tokens it shares (query side)
-        and of its own tokens that were matched (list side) are summed. Their coverages bound the
-        name score from above (sqrt(q_cov * c_cov), see scorer), so forms whose bound plus the
+        For each query form (reading) separately, as the scorer takes the best reading: every list
+        form reached gets, per query token, the best weight x credit(similarity) among the list
+        tokens that token reaches, on the query side and on the list side. Summed, these bound the
+        coverages and so the name score (sqrt(q_cov * c_cov), see scorer): forms whose bound plus the
         largest bonus stays under the threshold are never scored. Query tokens are visited
         heaviest first; once the unvisited weight cannot reach the needed query coverage, no new
         forms are opened.
         """
         need = max(threshold - MAX_BONUS, 0.0) ** 2  # q_cov * c_cov needed, each <= 1
+        best = np.zeros(len(self.total_np))
+        for k, form in enumerate(forms):
+            weights = list(form_weights[k]) if form_weights else [self.weight(t) for t in form.tokens]
+            reached, bound = self._bound(form, weights, need)
+            best[reached] = np.maximum(best[reached], bound)
+        found = np.flatnonzero(best >= need)
+        order = np.argsort(-best[found], kind="stable")[:limit]
+        return [int(f) for f in found[order]]
+
+    def _bound(self, form: NameForm, weights: list[float], need: float) -> tuple[np.ndarray, np.ndarray]:
+        """(forms reached, upper bound of q_cov * c_cov for each) for one query form."""
+        n = len(form.tokens)
+        toks = list(form.tokens)
+        tols = list(form.tolerant)
+        weights = list(weights)
+        for i in range(n - 1):  # neighbours written together on the list side ("al qaeda")
+            toks.append(form.tokens[i] + form.tokens[i + 1])
+            tols.append(max(form.tolerant[i], form.tolerant[i + 1]))
+            weights.append(weights[i] + weights[i + 1])
+        total = sum(weights[:n]) or 1.0
         n_forms = len(self.total_np)
         acc_q = np.zeros(n_forms)
         acc_c = np.zeros(n_forms)
         opened = np.zeros(n_forms, dtype=bool)
-        for k, form in enumerate(forms):
-            n = len(form.tokens)
-            toks = list(form.tokens)
-            tols = list(form.tolerant)
-            weights = list(form_weights[k]) if form_weights else [self.weight(t) for t in toks]
-            for i in range(n - 1):  # neighbours written together on the list side ("al qaeda")
-                toks.append(form.tokens[i] + form.tokens[i + 1])
-                tols.append(max(form.tolerant[i], form.tolerant[i + 1]))
-                weights.append(weights[i] + weights[i + 1])
-            total = sum(weights[:n]) or 1.0
-            order = sorted(range(len(toks)), key=lambda i: -weights[i])
-            remaining = sum(weights[:n])
-            for i in order:
-                open_new = remaining >= need * total
-                if i < n:
-                    remaining -= weights[i]
-                similar = self.similar_tokens(toks[i], tols[i])
-                if not similar:
-                    continue
-                # all forms this query token reaches, with the gain each brings, in one array
-                # (a form holding two similar tokens, "bank" and "banks", gains twice: still a bound)
-                start, post = self.post_start, self.post_flat
-                fids = np.concatenate([post[start[tid] : start[tid + 1]] for tid, _ in similar])
-                lengths = [int(start[tid + 1] - start[tid]) for tid, _ in similar]
-                # the scorer counts an aligned token at credit(sim) <= sim, so this stays an upper bound
-                gain_q = np.repeat([weights[i] * credit(sim) / total for _, sim in similar], lengths)
-                gain_c = np.repeat([self.vocab_weight[tid] * credit(sim) for tid, sim in similar], lengths)
-                if open_new:
-                    opened[fids] = True
-                else:
-                    keep = opened[fids]
-                    fids, gain_q, gain_c = fids[keep], gain_q[keep], gain_c[keep]
-                np.add.at(acc_q, fids, gain_q)
-                np.add.at(acc_c, fids, gain_c)
+        start, post = self.post_start, self.post_flat
+        remaining = sum(weights[:n])
+        for i in sorted(range(len(toks)), key=lambda i: -weights[i]):
+            open_new = remaining >= need * total
+            if i < n:
+                remaining -= weights[i]
+            similar = self.similar_tokens(toks[i], tols[i])
+            if not similar:
+                continue
+            fids = np.concatenate([post[start[tid] : start[tid + 1]] for tid, _ in similar])
+            lengths = [int(start[tid + 1] - start[tid]) for tid, _ in similar]
+            # the scorer counts an aligned token at credit(sim) <= sim, so these stay upper bounds
+            gain_q = np.repeat([weights[i] * credit(sim) / total for _, sim in similar], lengths)
+            gain_c = np.repeat([self.vocab_weight[tid] * credit(sim) for tid, sim in similar], lengths)
+            if not open_new:
+                keep = opened[fids]
+                fids, gain_q, gain_c = fids[keep], gain_q[keep], gain_c[keep]
+            if len(similar) > 1:  # a token aligns once: a form reached through several similar tokens gets the best
+                fids, inverse = np.unique(fids, return_inverse=True)
+                best_q = np.zeros(len(fids))
+                best_c = np.zeros(len(fids))
+                np.maximum.at(best_q, inverse, gain_q)
+                np.maximum.at(best_c, inverse, gain_c)
+                gain_q, gain_c = best_q, best_c
+            opened[fids] = True
+            acc_q[fids] += gain_q
+            acc_c[fids] += gain_c
         reached = np.flatnonzero(opened)
         bound = np.minimum(acc_q[reached], 1.0) * np.minimum(acc_c[reached] / self.total_np[reached], 1.0)
-        keep = bound >= need
-        reached, bound = reached[keep], bound[keep]
-        best = np.argsort(-bound, kind="stable")[:limit]
-        return [int(f) for f in reached[best]]
+        return reached, bound
 
 
 def build_index(loaded: Iterable[LoadedList]) -> Index:

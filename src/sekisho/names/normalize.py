@@ -160,7 +160,9 @@ def _forms(text: str, person: bool) -> list[NameForm]:
             langs = ["zh"]
         else:
             langs = ["ja", "zh"]
-        modes = list(_MODES)
+        # a company (its name carries a legal form such as 有限公司) has no surname to split off
+        is_company = any(form in text for form in legal_forms().cjk)
+        modes = [m for m in _MODES if not (is_company and m == "person")]
     out: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     for lang in langs:

@@ -46,3 +46,23 @@ def skeleton(token: str) -> str:
         s = s.replace(a, b)
     s = s.translate(_CLASSES)
     return re.sub(r"(.)\1+", r"\1", s)
+
+
+_ONSET = {**{c: "p" for c in "bvwfp"}, **{c: "t" for c in "dtj"}, **{c: "s" for c in "zsx"},
+          **{c: "k" for c in "cqgk"}, **{c: "r" for c in "lr"}, **{c: "V" for c in "aeiouy"}}
+
+
+@lru_cache(maxsize=200_000)
+def onsets(token: str) -> frozenset[str]:
+    """Class of the sound a name starts with; a leading 'u' (katakana ウ) may also stand for V or W.
+
+    Two readings of one name start alike: "shuini" (水泥) and "husaini" share a skeleton, not an onset.
+    """
+    for a, b in _DIGRAPHS:
+        if token.startswith(a):
+            token = b + token[len(a) :]
+            break
+    if not token:
+        return frozenset()
+    first = _ONSET.get(token[0], token[0])
+    return frozenset({first, "p"}) if token[0] == "u" else frozenset({first})
