@@ -33,6 +33,21 @@ def test_person_keeps_legal_looking_tokens() -> None:
     assert name_forms("Musa AS")[0].tokens == ("musa",)
 
 
+@pytest.mark.parametrize(("text", "person", "tokens"), [
+    ("Ig0r Sech1n", True, ("igor", "sechin")),  # digits for letters
+    ("MiG29 B52", False, ("mig29", "b52")),  # model numbers stay
+    ("A.B.C. Company", False, ("abc",)),  # single letters joined
+    ("General Electric Company", False, ("general", "electric")),  # a rank is a company word here
+    ("General Ivan Petrov", True, ("ivan", "petrov")),
+    ("President Erdoğan", True, ("erdogan",)),
+    ("Shoigu Shoigu Sergey", True, ("shoigu", "sergey")),
+    ("Three Percenters", False, ("3", "percenters")),
+    ("FABERLIC EUROPE Sp. z o.o.", False, ("faberlic", "europe")),
+])
+def test_pipeline_steps(text: str, person: bool, tokens: tuple[str, ...]) -> None:
+    assert name_forms(text, person)[0].tokens == tokens
+
+
 def test_readings() -> None:
     assert ("urajiimiru", "puuchin") in {f.tokens for f in name_forms("ウラジーミル・プーチン")}
     assert ("xi", "jinping") in {f.tokens for f in name_forms("习近平")}

@@ -1,6 +1,7 @@
 """Token alignment between two name forms: which query token matched which list token, how well.
 
-Token similarity is normalised Levenshtein (1 - edits / longer length) from rapidfuzz. For tokens that
+Token similarity is 1 - edits / longer length, with edits counted by optimal string alignment
+(a swapped pair of letters is one edit), from rapidfuzz. For tokens that
 crossed a script boundary the phonetic skeleton is also compared (see names.phonetic). Pairs below
 TOKEN_CUTOFF do not align at all: a half-similar token is not half a match.
 Tokens written together on one side and apart on the other ("AlQaeda" / "Al Qaeda") align as a pair.
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from sekisho.names.normalize import ABJAD, SYLLABIC
 from sekisho.names.phonetic import devowel, onsets, skeletons
@@ -28,15 +29,15 @@ SKELETON_FLOOR = 0.30
 def token_similarity(a: str, b: str, tolerant: int) -> float:
     if a == b:
         return 1.0
-    sim = Levenshtein.normalized_similarity(a, b)
+    sim = OSA.normalized_similarity(a, b)
     if tolerant == ABJAD:
-        sim = max(sim, Levenshtein.normalized_similarity(devowel(a), devowel(b)) * ABJAD_DISCOUNT)
+        sim = max(sim, OSA.normalized_similarity(devowel(a), devowel(b)) * ABJAD_DISCOUNT)
     elif tolerant == SYLLABIC and sim >= SKELETON_FLOOR and onsets(a) & onsets(b):
         best = 0.0
         for ka in skeletons(a):
             for kb in skeletons(b):
                 if (len(ka) >= 2 and len(kb) >= 2) or sim >= 0.6:
-                    best = max(best, Levenshtein.normalized_similarity(ka, kb))
+                    best = max(best, OSA.normalized_similarity(ka, kb))
         sim = max(sim, best * (0.85 + 0.15 * sim))
     elif len(a) == 1 or len(b) == 1:
         # an initial ("J") stands for a name starting with it
@@ -46,20 +47,28 @@ def token_similarity(a: str, b: str, tolerant: int) -> float:
     return sim
 
 
-CREDIT_SLOPE = 1.5
+CREDIT_SLOPE = 0.75
+INITIALS_CREDIT = 0.80  # "JC" for "Jean-Claude", "PLA" for "People's Liberation Army"
 
 
-def credit(sim: float) -> float:
-    """How much an aligned token counts: a token one letter in seven off ("Scholze") keeps most of
-    its weight, two letters in seven ("Schulze") little more than half. Never above `sim`."""
-    return sim if sim >= 1.0 else max(0.0, 1.0 - CREDIT_SLOPE * (1.0 - sim))
+def credit(sim: float, length: int) -> float:
+    """How much an aligned token counts, from its similarity and the longer token's length.
+
+    With d = length x (1 - sim) edits, credit = 1 - 0.75 x d^2 / length: one typo costs little and
+    less in a long token ("Scholze" 0.89, "Luakshenko" 0.93), a second costs much more ("Schulze"
+    ~ "Scholz" 0.57), as a second difference is rarely a typo.
+    """
+    if sim >= 1.0:
+        return 1.0
+    return max(0.0, 1.0 - CREDIT_SLOPE * length * (1.0 - sim) ** 2)
 
 
 @dataclass(frozen=True, slots=True)
 class Pair:
-    q: tuple[int, ...]  # query token positions (two when joined)
+    q: tuple[int, ...]  # query token positions (two when joined, several for initials)
     c: tuple[int, ...]  # candidate token positions
     sim: float
+    credit: float
 
 
 def _similar_pairs(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...], ctol: tuple[int, ...]
@@ -67,7 +76,7 @@ def _similar_pairs(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...]
     """(similarity, i, j) for every token pair at or above TOKEN_CUTOFF."""
     if not any(qtol) and not any(ctol) and min(map(len, q)) > 1 and min(map(len, c)) > 1:
         # plain Latin tokens: the whole matrix in one call (same values as token_similarity)
-        matrix = process.cdist(q, c, scorer=Levenshtein.normalized_similarity, score_cutoff=TOKEN_CUTOFF,
+        matrix = process.cdist(q, c, scorer=OSA.normalized_similarity, score_cutoff=TOKEN_CUTOFF,
                                dtype=np.float64)
         rows, cols = np.nonzero(matrix)
         return [(float(matrix[i, j]), int(i), int(j)) for i, j in zip(rows, cols, strict=True)]
@@ -90,10 +99,12 @@ def align(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...], ctol: t
         if i not in used_q and j not in used_c:
             used_q.add(i)
             used_c.add(j)
-            pairs.append(Pair((i,), (j,), s))
+            pairs.append(Pair((i,), (j,), s, credit(s, max(len(q[i]), len(c[j])))))
     if len(used_q) < len(q) or len(used_c) < len(c):
         pairs.extend(_joined(q, qtol, c, ctol, used_q, used_c, swap=False))
         pairs.extend(_joined(c, ctol, q, qtol, used_c, used_q, swap=True))
+        pairs.extend(_initials(q, c, used_q, used_c, swap=False))
+        pairs.extend(_initials(c, q, used_c, used_q, swap=True))
     return pairs
 
 
@@ -107,10 +118,35 @@ def _joined(a: tuple[str, ...], atol: tuple[int, ...], b: tuple[str, ...], btol:
         for j in range(len(b) - 1):
             if j in used_b or j + 1 in used_b:
                 continue
-            s = token_similarity(tok, b[j] + b[j + 1], max(atol[i], btol[j], btol[j + 1]))
+            joined = b[j] + b[j + 1]
+            s = token_similarity(tok, joined, max(atol[i], btol[j], btol[j + 1]))
             if s >= TOKEN_CUTOFF:
                 used_a.add(i)
                 used_b.update((j, j + 1))
-                out.append(Pair((j, j + 1), (i,), s) if swap else Pair((i,), (j, j + 1), s))
+                cr = credit(s, max(len(tok), len(joined)))
+                out.append(Pair((j, j + 1), (i,), s, cr) if swap else Pair((i,), (j, j + 1), s, cr))
                 break
+    return out
+
+
+def _initials(a: tuple[str, ...], b: tuple[str, ...], used_a: set[int], used_b: set[int], swap: bool
+              ) -> list[Pair]:
+    """Align a lone 2-4 letter token of `a` with as many adjacent unaligned tokens of `b` whose
+    initials it spells ("jc" ~ "jean claude", "pla" ~ "peoples liberation army")."""
+    out = []
+    for i, tok in enumerate(a):
+        n = len(tok)
+        if i in used_a or not 2 <= n <= 4 or not tok.isalpha():
+            continue
+        for j in range(len(b) - n + 1):
+            span = range(j, j + n)
+            if any(k in used_b for k in span) or "".join(b[k][0] for k in span) != tok:
+                continue
+            if all(len(b[k]) == 1 for k in span):
+                continue  # letters for letters is a spelling, not initials
+            used_a.add(i)
+            used_b.update(span)
+            pair = (tuple(span), (i,)) if swap else ((i,), tuple(span))
+            out.append(Pair(pair[0], pair[1], INITIALS_CREDIT, INITIALS_CREDIT))
+            break
     return out

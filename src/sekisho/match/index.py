@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from sekisho.lists.model import EntityType, LoadedList, NameKind
 from sekisho.match.align import TOKEN_CUTOFF, credit, token_similarity
@@ -53,6 +53,10 @@ class FormRecord:
     kind: NameKind
     form: NameForm
     weights: tuple[float, ...]
+
+
+def is_patronymic(token: str) -> bool:
+    return _PATRONYMIC.search(token) is not None
 
 
 def _deletes(token: str) -> list[str]:
@@ -99,6 +103,7 @@ class Index:
     form_kind: list[NameKind] = field(default_factory=list)
     form_tokens: list[tuple[str, ...]] = field(default_factory=list)
     form_tolerant: list[tuple[int, ...]] = field(default_factory=list)
+    form_legal: list[frozenset[str]] = field(default_factory=list)
     form_weights: list[tuple[float, ...]] = field(default_factory=list)
     form_total: list[float] = field(default_factory=list)
     # vocabulary: list tokens and joined neighbour pairs
@@ -135,7 +140,7 @@ class Index:
 
     def form(self, fid: int) -> FormRecord:
         return FormRecord(self.form_entity[fid], self.form_name[fid], self.form_kind[fid],
-                          NameForm(self.form_tokens[fid], self.form_tolerant[fid], frozenset()),
+                          NameForm(self.form_tokens[fid], self.form_tolerant[fid], self.form_legal[fid]),
                           self.form_weights[fid])
 
     def add_form(self, entity: int, name: str, kind: NameKind, form: NameForm) -> int:
@@ -146,6 +151,7 @@ class Index:
         self.form_kind.append(kind)
         self.form_tokens.append(form.tokens)
         self.form_tolerant.append(form.tolerant)
+        self.form_legal.append(form.legal_forms)
         self.form_weights.append(weights)
         self.form_total.append(sum(weights) or 1.0)
         key = compact_key(name)
@@ -155,7 +161,7 @@ class Index:
 
     def weight(self, token: str) -> float:
         w = self.idf.get(token, self.max_weight)
-        if _PATRONYMIC.search(token):
+        if is_patronymic(token):
             w *= PATRONYMIC_WEIGHT
         return w
 
@@ -191,7 +197,7 @@ class Index:
             fast = ids[~slow]
             if fast.size:
                 raw = process.cdist([token], [self.vocab_tokens[o] for o in fast.tolist()],
-                                    scorer=Levenshtein.normalized_similarity, dtype=np.float64)[0]
+                                    scorer=OSA.normalized_similarity, dtype=np.float64)[0]
                 hit = raw >= TOKEN_CUTOFF
                 found.update(zip(fast[hit].tolist(), raw[hit].tolist(), strict=True))
             for other in ids[slow].tolist():
@@ -252,9 +258,12 @@ class Index:
                 continue
             fids = np.concatenate([post[start[tid] : start[tid + 1]] for tid, _ in similar])
             lengths = [int(start[tid + 1] - start[tid]) for tid, _ in similar]
-            # the scorer counts an aligned token at credit(sim) <= sim, so these stay upper bounds
-            gain_q = np.repeat([weights[i] * credit(sim) / total for _, sim in similar], lengths)
-            gain_c = np.repeat([self.vocab_weight[tid] * credit(sim) for tid, sim in similar], lengths)
+            # the scorer counts an aligned token at exactly this credit, so these stay upper bounds
+            tok, vocab = toks[i], self.vocab_tokens
+            credits = [credit(sim, max(len(tok), len(vocab[tid]))) for tid, sim in similar]
+            gain_q = np.repeat([weights[i] * cr / total for cr in credits], lengths)
+            gain_c = np.repeat([self.vocab_weight[tid] * cr for (tid, _), cr in zip(similar, credits, strict=True)],
+                               lengths)
             if not open_new:
                 keep = opened[fids]
                 fids, gain_q, gain_c = fids[keep], gain_q[keep], gain_c[keep]

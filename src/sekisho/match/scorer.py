@@ -2,12 +2,16 @@
 
 What a score means (documented in the README):
   name      sqrt(query coverage x list-name coverage), each coverage the rarity-weighted share of
-            tokens aligned, times their credit (1 - 1.5 x (1 - similarity)). 1.0 = same tokens; a shared first name or a
-            shared common word ("trading") covers little, so scores stay low. Geometric mean: a
-            one-word query inside a three-word list name ("Emma" / "Emma Daniels") cannot score high.
+            tokens aligned, times their credit (1 - 0.75 x edits^2 / length, see align.credit).
+            1.0 = same tokens; a shared first name or a shared common word ("trading") covers
+            little, so scores stay low. Geometric mean: a one-word query inside a three-word list
+            name ("Emma" / "Emma Daniels") cannot score high. Patronymics weigh a quarter, unless
+            both names carry one and they differ ("Ivanovich" / "Viktorovich").
   exact_script   the query is, letter for letter, a name the list writes in its original script
                  (高麗航空, ウラジーミル・プーチン): name score 1.0.
   weak_alias     the matched list name is a low-quality alias: x0.90.
+  legal_form  both names carry a distinct legal form and they differ (AG / GmbH, LLC / JSC): -0.25.
+            Co., Ltd., Corp., Inc. are used interchangeably and never count as a difference.
   type      person vs organisation disagree: -0.15.
   country   query country among the entity's countries: +0.02; entity has countries, none match: -0.05.
   birth_date  same year: +0.03; every year more than one apart: -0.15.
@@ -21,12 +25,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sekisho.lists.model import EntityType, NameKind
-from sekisho.match.align import Pair, align, credit
-from sekisho.match.index import EntityRef, FormRecord, Index, compact_identifier
+from sekisho.match.align import Pair, align
+from sekisho.match.index import PATRONYMIC_WEIGHT, EntityRef, FormRecord, Index, compact_identifier, is_patronymic
 from sekisho.names.normalize import NameForm, compact_key, name_forms
+from sekisho.names.reference import legal_forms
 
 WEAK_ALIAS_FACTOR = 0.90
 TYPE_PENALTY = 0.15
+LEGAL_FORM_PENALTY = 0.25
 COUNTRY_BONUS = 0.02
 COUNTRY_PENALTY = 0.05
 DOB_BONUS = 0.03
@@ -85,13 +91,26 @@ class Scored:
         }
 
 
+def _conflicting_patronymics(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[float, ...],
+                             pairs: list[Pair]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """A patronymic weighs little when one name leaves it out, in full when both give different ones."""
+    q_left = [i for i in range(len(q.tokens)) if is_patronymic(q.tokens[i]) and all(i not in p.q for p in pairs)]
+    c_left = [j for j in range(len(c.tokens)) if is_patronymic(c.tokens[j]) and all(j not in p.c for p in pairs)]
+    if not q_left or not c_left:
+        return qw, cw
+    full_q = tuple(w / PATRONYMIC_WEIGHT if i in q_left else w for i, w in enumerate(qw))
+    full_c = tuple(w / PATRONYMIC_WEIGHT if j in c_left else w for j, w in enumerate(cw))
+    return full_q, full_c
+
+
 def name_similarity(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[float, ...]
                     ) -> tuple[float, list[Pair]]:
     if not q.tokens or not c.tokens:
         return 0.0, []
     pairs = align(q.tokens, q.tolerant, c.tokens, c.tolerant)
-    q_got = sum(credit(p.sim) * sum(qw[i] for i in p.q) for p in pairs)
-    c_got = sum(credit(p.sim) * sum(cw[j] for j in p.c) for p in pairs)
+    qw, cw = _conflicting_patronymics(q, qw, c, cw, pairs)
+    q_got = sum(p.credit * sum(qw[i] for i in p.q) for p in pairs)
+    c_got = sum(p.credit * sum(cw[j] for j in p.c) for p in pairs)
     q_cov = q_got / (sum(qw) or 1.0)
     c_cov = c_got / (sum(cw) or 1.0)
     return math.sqrt(max(q_cov, 0.0) * max(c_cov, 0.0)), pairs
@@ -106,6 +125,15 @@ def _exact_script(index: Index, query: Query, fid: int, entity: EntityRef, score
 def _weak_alias(index: Index, query: Query, fid: int, entity: EntityRef, score: float) -> Feature | None:
     if index.form_kind[fid] is NameKind.WEAK:
         return Feature("weak_alias", score * (WEAK_ALIAS_FACTOR - 1.0), "matched a low-quality alias")
+    return None
+
+
+def _legal_form(index: Index, query: Query, fid: int, entity: EntityRef, score: float) -> Feature | None:
+    generic = legal_forms().generic
+    ours = set(query.forms[0].legal_forms) - generic
+    theirs = set(index.form_legal[fid]) - generic
+    if ours and theirs and not ours & theirs:
+        return Feature("legal_form", -LEGAL_FORM_PENALTY, f"{sorted(ours)} vs {sorted(theirs)}")
     return None
 
 
@@ -152,7 +180,7 @@ def _identifier(index: Index, query: Query, fid: int, entity: EntityRef, score: 
 
 
 # Applied in this order after the name feature, each seeing the score so far; see the module docstring.
-FEATURES = (_exact_script, _weak_alias, _type, _country, _birth_date, _identifier)
+FEATURES = (_exact_script, _weak_alias, _legal_form, _type, _country, _birth_date, _identifier)
 
 
 def score_form(index: Index, query: Query, fid: int, qweights: list[tuple[float, ...]] | None = None,
@@ -181,7 +209,7 @@ def score_form(index: Index, query: Query, fid: int, qweights: list[tuple[float,
         qw = best_qw
         scored.tokens = [
             {"query": " ".join(best_q.tokens[i] for i in p.q), "list": " ".join(record.form.tokens[j] for j in p.c),
-             "similarity": round(p.sim, 3), "weight": round(sum(qw[i] for i in p.q), 2)}
+             "similarity": round(p.sim, 3), "credit": round(p.credit, 3), "weight": round(sum(qw[i] for i in p.q), 2)}
             for p in best_pairs
         ]
         aligned_q = {i for p in best_pairs for i in p.q}

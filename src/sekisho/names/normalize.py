@@ -9,9 +9,12 @@ Steps, in this fixed order:
     ways, as it may be either language.
  4. Other runs transliterated to ASCII (anyascii), case-folded, split on anything not a letter or digit
     (apostrophes are dropped, not split on: "Qa'ida" -> "qaida").
- 5. English spelling variants folded (industries -> industry).
- 6. Legal forms removed from the end (and, for prefix forms such as OOO, from the start), recorded apart.
- 7. Honorifics removed while two other tokens remain.
+ 5. Digits standing for letters inside a word read as letters ("Ig0r Sech1n" -> "igor sechin");
+    runs of single letters joined ("A.B.C." -> "abc").
+ 6. English spelling variants and number words folded (industries -> industry, three -> 3).
+ 7. Legal forms removed from the end (and, for prefix forms such as OOO, from the start), recorded apart.
+ 8. Honorifics (and, in person names, ranks such as "General") removed while another token
+    remains; a token repeated in a name kept once.
 
 Each token remembers whether it came from a script that leaves vowels out (Arabic, Hebrew, Thai:
 ABJAD) or inserts them and merges consonants (kana, Hangul, Han readings: SYLLABIC); only such tokens
@@ -197,16 +200,43 @@ def _forms(text: str, person: bool) -> list[NameForm]:
     return out
 
 
+_LEET = re.compile(r"(?<=[a-z])[0134579](?=[a-z])")
+_LEET_MAP = str.maketrans("013457980", "oieastgbo")
+
+
+def _join_letters(tokens: list[str], tolerant: list[int]) -> tuple[list[str], list[int]]:
+    """Runs of two or more single Latin letters become one token; a lone letter stays an initial."""
+    out_t: list[str] = []
+    out_l: list[int] = []
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and len(tokens[j]) == 1 and tokens[j].isalpha() and not tolerant[j]:
+            j += 1
+        if j - i >= 2:
+            out_t.append("".join(tokens[i:j]))
+            out_l.append(EXACT)
+            i = j
+        else:
+            out_t.append(tokens[i])
+            out_l.append(tolerant[i])
+            i += 1
+    return out_t, out_l
+
+
 def _finish(tokens: list[str], tolerant: list[int], legal: set[str], person: bool) -> NameForm:
     gl = glossary()
+    tokens = [_LEET.sub(lambda m: m[0].translate(_LEET_MAP), t) if not tol and not t.isdigit() else t
+              for t, tol in zip(tokens, tolerant, strict=True)]
+    tokens, tolerant = _join_letters(tokens, tolerant)
     tokens = [gl.synonyms.get(t, t) if not tol else t for t, tol in zip(tokens, tolerant, strict=True)]
     if not person:
         _strip_legal(tokens, tolerant, legal)
-    if len(tokens) > 2:
-        keep = [i for i, t in enumerate(tokens) if t not in gl.honorifics]
-        if len(keep) >= 2 and len(keep) < len(tokens):
-            tokens = [tokens[i] for i in keep]
-            tolerant = [tolerant[i] for i in keep]
+    drop = gl.honorifics | gl.ranks if person else gl.honorifics
+    keep = [i for i, t in enumerate(tokens) if t not in drop and t not in tokens[:i]]
+    if keep and len(keep) < len(tokens):
+        tokens = [tokens[i] for i in keep]
+        tolerant = [tolerant[i] for i in keep]
     return NameForm(tuple(tokens), tuple(tolerant), frozenset(legal))
 
 

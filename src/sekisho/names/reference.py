@@ -21,6 +21,7 @@ class LegalForms:
     cjk: dict[str, str]  # original-script form -> canonical code
     start: frozenset[tuple[str, ...] | str]  # forms that may also be removed at the start
     max_len: int
+    generic: frozenset[str]  # codes used interchangeably in English names (Co., Ltd., Inc. …)
 
 
 @cache
@@ -38,7 +39,8 @@ def legal_forms() -> LegalForms:
         text = unicodedata.normalize("NFKC", str(form))
         start.add(text.replace(" ", "") if not text.isascii() else tuple(text.casefold().split()))
         start.add(tuple(text.casefold().split()))
-    return LegalForms(latin, cjk, frozenset(start), max(len(k) for k in latin))
+    return LegalForms(latin, cjk, frozenset(start), max(len(k) for k in latin),
+                      frozenset(str(g) for g in data["generic"]))
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Glossary:
     max_len: int
     synonyms: dict[str, str]
     honorifics: frozenset[str]
+    ranks: frozenset[str]
 
 
 @cache
@@ -54,4 +57,4 @@ def glossary() -> Glossary:
     data = _yaml("glossary.yml")
     terms = {unicodedata.normalize("NFKC", str(k)): tuple(str(v).split()) for k, v in data["terms"].items()}
     return Glossary(terms, max(len(k) for k in terms), {str(k): str(v) for k, v in data["synonyms"].items()},
-                    frozenset(str(h) for h in data["honorifics"]))
+                    frozenset(str(h) for h in data["honorifics"]), frozenset(str(r) for r in data["ranks"]))
