@@ -23,7 +23,7 @@ ABJAD_DISCOUNT = 0.95  # consonants alike is never quite as good as the same spe
 # Syllabic readings must still share some letters: "toyota" and "hajji" (ハッジ) share a skeleton and
 # nothing else; and they must start with the same class of sound (see phonetic.onsets). The skeleton
 # similarity is scaled by 0.85 + 0.15 x spelling similarity.
-SKELETON_FLOOR = 0.30
+SKELETON_FLOOR = 0.40
 
 
 def token_similarity(a: str, b: str, tolerant: int) -> float:
@@ -36,7 +36,8 @@ def token_similarity(a: str, b: str, tolerant: int) -> float:
         best = 0.0
         for ka in skeletons(a):
             for kb in skeletons(b):
-                if (len(ka) >= 2 and len(kb) >= 2) or sim >= 0.6:
+                # two consonants say little ("cheng" ~ "jang"): short skeletons need similar spellings too
+                if (len(ka) >= 3 and len(kb) >= 3) or sim >= 0.6:
                     best = max(best, OSA.normalized_similarity(ka, kb))
         sim = max(sim, best * (0.85 + 0.15 * sim))
     elif len(a) == 1 or len(b) == 1:
@@ -48,7 +49,7 @@ def token_similarity(a: str, b: str, tolerant: int) -> float:
 
 
 CREDIT_SLOPE = 0.75
-INITIALS_CREDIT = 0.80  # "JC" for "Jean-Claude", "PLA" for "People's Liberation Army"
+INITIALS_CREDIT = 0.70  # "JC" for "Jean-Claude": an acronym alone ("GEA" ~ "Gree Electric Appliances") is no hit
 
 
 def credit(sim: float, length: int) -> float:
