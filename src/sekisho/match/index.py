@@ -22,8 +22,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from sekisho.lists.model import EntityType, LoadedList, NameKind
-from sekisho.match.align import TOKEN_CUTOFF, credit, token_similarity
-from sekisho.names.normalize import NameForm, compact_key, name_forms
+from sekisho.match.align import SKELETON_FLOOR, TOKEN_CUTOFF, credit, token_similarity
+from sekisho.names.normalize import ABJAD, NameForm, compact_key, name_forms
 from sekisho.names.phonetic import skeletons
 
 _PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ogly|oglu|kyzy)$")
@@ -123,20 +123,29 @@ class Index:
     entity_forms: list[tuple[int, ...]] = field(default_factory=list)  # entity -> its form ids
     # numpy views of columns above, made by freeze() for the vectorised retrieval
     total_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    vocab_slow: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    vocab_np: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
+    vocab_tol_np: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    vocab_single: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     # per-process memo of similar_tokens: batches repeat tokens ("bank", "group", "mohammed") endlessly
     _similar: dict[tuple[str, int], list[tuple[int, float]]] = field(default_factory=dict, repr=False)
 
     def __getstate__(self) -> dict[str, object]:
+        """Pickle the columns only: the memo starts empty and the numpy views are rebuilt on load."""
         state = dict(self.__dict__)
         state["_similar"] = {}
+        for derived in ("total_np", "vocab_np", "vocab_tol_np", "vocab_single"):
+            state.pop(derived, None)
         return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.freeze()
 
     def freeze(self) -> None:
         self.total_np = np.asarray(self.form_total, dtype=np.float64)
-        # tokens whose similarity needs the Python path: script-tolerant ones and single letters
-        self.vocab_slow = np.asarray([bool(t) or len(w) == 1 for t, w in zip(self.vocab_tolerant, self.vocab_tokens,
-                                                                             strict=True)], dtype=bool)
+        self.vocab_np = np.asarray(self.vocab_tokens, dtype=object)
+        self.vocab_tol_np = np.asarray(self.vocab_tolerant, dtype=np.int8)
+        self.vocab_single = np.asarray([len(w) == 1 for w in self.vocab_tokens], dtype=bool)
 
     def form(self, fid: int) -> FormRecord:
         return FormRecord(self.form_entity[fid], self.form_name[fid], self.form_kind[fid],
@@ -193,14 +202,16 @@ class Index:
         reached.discard(-1 if tid is None else tid)
         if reached:
             ids = np.fromiter(reached, dtype=np.int64, count=len(reached))
-            slow = np.ones(len(ids), dtype=bool) if tolerant or len(token) == 1 else self.vocab_slow[ids]
-            fast = ids[~slow]
-            if fast.size:
-                raw = process.cdist([token], [self.vocab_tokens[o] for o in fast.tolist()],
-                                    scorer=OSA.normalized_similarity, dtype=np.float64)[0]
-                hit = raw >= TOKEN_CUTOFF
-                found.update(zip(fast[hit].tolist(), raw[hit].tolist(), strict=True))
-            for other in ids[slow].tolist():
+            raw = process.cdist([token], self.vocab_np[ids].tolist(), scorer=OSA.normalized_similarity,
+                                dtype=np.float64)[0]
+            tol = np.maximum(self.vocab_tol_np[ids], tolerant)
+            single = self.vocab_single[ids] | (len(token) == 1)
+            plain = (tol == 0) & ~single  # the spelling similarity is the whole answer
+            hit = plain & (raw >= TOKEN_CUTOFF)
+            found.update(zip(ids[hit].tolist(), raw[hit].tolist(), strict=True))
+            # the rest need token_similarity; syllabic pairs spelt less alike than SKELETON_FLOOR never match
+            check = ~plain & ((tol == ABJAD) | single | (raw >= SKELETON_FLOOR))
+            for other in ids[check].tolist():
                 s = token_similarity(token, self.vocab_tokens[other], max(tolerant, self.vocab_tolerant[other]))
                 if s >= TOKEN_CUTOFF:
                     found[other] = s
