@@ -186,8 +186,8 @@ class Index:
     def similar_tokens(self, token: str, tolerant: int) -> list[tuple[int, float]]:
         """List tokens (ids) similar to `token`, with their similarity, via the lookup keys.
 
-        Plain Latin pairs are verified in one vectorised Levenshtein call; pairs that need the
-        script-aware comparison (or an initial) go through align.token_similarity.
+        Every reached token's spelling similarity comes from one vectorised call; only pairs where the
+        script-aware comparison (or an initial) can change the answer go through align.token_similarity.
         """
         memo = self._similar.get((token, tolerant))
         if memo is not None:
@@ -199,7 +199,8 @@ class Index:
         reached: set[int] = set()
         for key in ["d:" + token, *_keys(token)]:
             reached.update(_values(self.keys.get(key)))
-        reached.discard(-1 if tid is None else tid)
+        if tid is not None:
+            reached.discard(tid)
         if reached:
             ids = np.fromiter(reached, dtype=np.int64, count=len(reached))
             raw = process.cdist([token], self.vocab_np[ids].tolist(), scorer=OSA.normalized_similarity,
