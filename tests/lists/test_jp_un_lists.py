@@ -57,6 +57,22 @@ def test_mof_asset_freeze() -> None:
     assert lst.warnings and "notice 274" in lst.warnings[0]
 
 
+def test_mof_alias_cells_yield_names_only() -> None:
+    """Annotations, biography and places written among the aliases are not names."""
+    lst = registry.load_list("jp-mof-freeze")
+    values = {n.value for e in lst.entities for n in e.names}
+    for junk in ("旧称", "別称", "別名1", "不明", "戦闘員名", "formerly listed as", "previously listed as",
+                 "Pakistan", "パキスタン", "Libyan Arab Jamahiriya", "【ロシア語】"):
+        assert junk not in values
+    assert not [v for v in values if v.startswith(("born ", "expired ", "original script"))]
+    lakhal = next(e for e in lst.entities if e.primary_name == "MOHAMED LAKHAL")
+    assert {"Lased Ben Heni", "Mohamed Aouani", "Abu Obeida"} <= {n.value for n in lakhal.names}
+    haqqani = next(e for e in lst.entities if e.primary_name == "ABDUL JALIL HAQQANI WALI MOHAMMAD")
+    assert "Akhter Mohmad" in {n.value for n in haqqani.names}  # "… son of Noor Mohmad" is not part of it
+    banat = next(e for e in lst.entities if e.primary_name.startswith("MAGHOMED MAGHOMEDZAKIROVICH"))
+    assert "Абу Банат" in {n.value for n in banat.names}
+
+
 def test_un_list() -> None:
     lst = registry.load_list("un-sc")
     people = [e for e in lst.entities if e.type is EntityType.PERSON]

@@ -58,6 +58,11 @@ def country_code(text: str | None) -> str | None:
     return None
 
 
+def is_country_name(text: str) -> bool:
+    """The text is just a country's name ("Pakistan", "パキスタン"), not a code or an address."""
+    return len(text) > 3 and _key(text) in _table()
+
+
 def country_codes(*texts: str | None) -> list[str]:
     out: list[str] = []
     for text in texts:

@@ -19,6 +19,7 @@ from rapidfuzz.distance import Levenshtein
 
 from sekisho.errors import ListFormatError
 from sekisho.lists.common import clean, first_date, parse_dates, unique_ids
+from sekisho.lists.countries import is_country_name
 from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
@@ -27,7 +28,17 @@ _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 _ORIGINAL = re.compile(r"[(（]\s*original script\s*[:：]\s*([^)）]*)[)）]", re.I)
 _VARIANT = re.compile(r"(\w+)\((\w+)\)")
 _LATIN_SPLIT = re.compile(r",\s+(?!(?:ltd|inc|llc|co|limited|s\.a|jsc|pjsc|ojsc|cjsc|l\.l\.c)\b)", re.I)
-_NOISE = ("旅券", "番号", "生まれ", "年", "告示", "http", "国籍")
+_NOISE = ("旅券", "番号", "生まれ", "年", "告示", "http", "国籍", "出生", "passport", "issued", "expired")
+_BIO = re.compile(r"^(?:born|dob|nationality)\b|\d{4}", re.I)  # "born 5 Feb. 1969 in Tripoli"
+_KIN = re.compile(r"\s+(?:son|daughter|wife|husband) of\s.*$|の(?:息子|娘|妻|夫).*$", re.I)  # "X son of Y" names X
+_TAG = re.compile(r"【[^】]*】|^\s*original script\s*[:：]", re.I)
+# Annotations written in parentheses next to names ("(以前掲載の氏名)", "(combat name)"), not names
+_LABEL = re.compile(r".*以前.*|旧称|別称|別名\s*\d*|通称|戦闘員名|不明|combat name|(?:formerly|previously) listed as"
+                    r"|unknown|pvt|private", re.I)
+
+
+def is_label(value: str) -> bool:
+    return _LABEL.fullmatch(value.strip(" .:：")) is not None
 
 
 def _names_in(cell: str, kind: NameKind) -> list[Name]:
@@ -42,8 +53,10 @@ def _names_in(cell: str, kind: NameKind) -> list[Name]:
         outer = _PAREN.sub(" ", piece)
         for candidate in [outer, *inner]:
             for part in _LATIN_SPLIT.split(candidate) if dominant_script(candidate) == "Latn" else [candidate]:
-                value = re.sub(r"\s+", " ", part).strip(" ,.)(")
-                if len(value) < 2 or any(n in value for n in _NOISE) or value in ("不明", "unknown"):
+                value = _KIN.sub("", _TAG.sub("", part))
+                value = re.sub(r"\s+", " ", value.split("(")[0]).strip(" ,.)(")  # an unclosed "(" starts a remark
+                if (len(value) < 2 or any(n in value.casefold() for n in _NOISE) or _BIO.search(value)
+                        or is_label(value) or is_country_name(value) or not any(c.isalpha() for c in value)):
                     continue
                 out.append(Name(value, kind, dominant_script(value)))
     return out
@@ -55,6 +68,8 @@ def english_names(cell: str) -> list[Name]:
     text = unicodedata.normalize("NFKC", cell)
     names: list[Name] = []
     for m in _ORIGINAL.finditer(text):
+        if is_label(m[1]):
+            continue
         names.append(Name(m[1].strip(), NameKind.ORIGINAL_SCRIPT, dominant_script(m[1])))
     text = _ORIGINAL.sub(" ", text)
     variant = text
@@ -73,7 +88,7 @@ def english_names(cell: str) -> list[Name]:
         names.append(Name(variant, NameKind.ALIAS, dominant_script(variant)))
     for inner in _PAREN.findall(text):
         inner = inner.strip()
-        if inner and inner not in acronyms and not _VARIANT.search(f"x({inner})"):
+        if inner and inner not in acronyms and not is_label(inner) and not _VARIANT.search(f"x({inner})"):
             names.append(Name(inner, NameKind.ALIAS, dominant_script(inner)))
     names.extend(Name(a, NameKind.WEAK, "Latn") for a in acronyms)
     return names

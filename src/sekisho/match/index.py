@@ -22,7 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from sekisho.lists.model import EntityType, LoadedList, NameKind
-from sekisho.match.align import SKELETON_FLOOR, TOKEN_CUTOFF, credit, token_similarity
+from sekisho.match.align import SKELETON_FLOOR, TOKEN_CUTOFF, credits, token_similarity
 from sekisho.names.normalize import ABJAD, NameForm, compact_key, name_forms
 from sekisho.names.phonetic import skeletons
 
@@ -31,6 +31,10 @@ PATRONYMIC_WEIGHT = 0.25  # Russian patronymics are often left out of a query
 IDF_OFFSET = 2.0  # subtracted from log(N/df) so that common words ("trading", "al") weigh little
 MIN_WEIGHT = 0.3
 MAX_BONUS = 0.05  # the most any non-name feature adds (country + birth date), see scorer
+
+Reach = tuple[np.ndarray, np.ndarray, np.ndarray]
+_NO_FORMS = np.zeros(0, np.int64)
+_NO_GAIN = np.zeros(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +130,15 @@ class Index:
     vocab_np: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
     vocab_tol_np: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
     vocab_single: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    # per-process memo of similar_tokens: batches repeat tokens ("bank", "group", "mohammed") endlessly
-    _similar: dict[tuple[str, int], list[tuple[int, float]]] = field(default_factory=dict, repr=False)
+    vocab_len: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    vocab_weight_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    _reach: dict[tuple[str, int], Reach] = field(default_factory=dict, repr=False)  # per-process memo
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle the columns only: the memo starts empty and the numpy views are rebuilt on load."""
         state = dict(self.__dict__)
-        state["_similar"] = {}
-        for derived in ("total_np", "vocab_np", "vocab_tol_np", "vocab_single"):
+        state["_reach"] = {}
+        for derived in ("total_np", "vocab_np", "vocab_tol_np", "vocab_single", "vocab_len", "vocab_weight_np"):
             state.pop(derived, None)
         return state
 
@@ -146,6 +151,8 @@ class Index:
         self.vocab_np = np.asarray(self.vocab_tokens, dtype=object)
         self.vocab_tol_np = np.asarray(self.vocab_tolerant, dtype=np.int8)
         self.vocab_single = np.asarray([len(w) == 1 for w in self.vocab_tokens], dtype=bool)
+        self.vocab_len = np.asarray([len(w) for w in self.vocab_tokens], dtype=np.int64)
+        self.vocab_weight_np = np.asarray(self.vocab_weight, dtype=np.float64)
 
     def form(self, fid: int) -> FormRecord:
         return FormRecord(self.form_entity[fid], self.form_name[fid], self.form_kind[fid],
@@ -189,9 +196,6 @@ class Index:
         Every reached token's spelling similarity comes from one vectorised call; only pairs where the
         script-aware comparison (or an initial) can change the answer go through align.token_similarity.
         """
-        memo = self._similar.get((token, tolerant))
-        if memo is not None:
-            return memo
         found: dict[int, float] = {}
         tid = self.vocab.get(token)
         if tid is not None:
@@ -216,82 +220,107 @@ class Index:
                 s = token_similarity(token, self.vocab_tokens[other], max(tolerant, self.vocab_tolerant[other]))
                 if s >= TOKEN_CUTOFF:
                     found[other] = s
-        result = list(found.items())
-        if len(self._similar) > 200_000:
-            self._similar.clear()
-        self._similar[(token, tolerant)] = result
+        return list(found.items())
+
+    def reach(self, token: str, tolerant: int) -> Reach:
+        """The forms a query token reaches, each once, with the most it can add to each coverage.
+
+        (form ids, best credit of an aligned list token, best list weight x credit). The credit is
+        the scorer's own (align.credits), so sums of these are upper bounds of the coverages.
+        Memoised per process: batches repeat tokens ("bank", "group", "mohammed") endlessly.
+        """
+        memo = self._reach.get((token, tolerant))
+        if memo is not None:
+            return memo
+        similar = self.similar_tokens(token, tolerant)
+        if not similar:
+            result: Reach = (_NO_FORMS, _NO_GAIN, _NO_GAIN)
+        else:
+            tids = np.fromiter((t for t, _ in similar), dtype=np.int64, count=len(similar))
+            sims = np.fromiter((s for _, s in similar), dtype=np.float64, count=len(similar))
+            cred = credits(sims, np.maximum(len(token), self.vocab_len[tids]))
+            first, counts = self.post_start[tids], self.post_start[tids + 1] - self.post_start[tids]
+            # every posting of every reached token, gathered in one step
+            ends = np.cumsum(counts)
+            positions = np.arange(int(ends[-1])) + np.repeat(first - ends + counts, counts)
+            fids = self.post_flat[positions]
+            gain_q = np.repeat(cred, counts)
+            gain_c = np.repeat(cred * self.vocab_weight_np[tids], counts)
+            if len(tids) > 1:  # a token aligns once: a form reached through several list tokens gets the best
+                fids, inverse = np.unique(fids, return_inverse=True)
+                best_q, best_c = np.zeros(len(fids)), np.zeros(len(fids))
+                np.maximum.at(best_q, inverse, gain_q)
+                np.maximum.at(best_c, inverse, gain_c)
+                gain_q, gain_c = best_q, best_c
+            result = (fids.astype(np.int64), gain_q, gain_c)
+        if len(self._reach) > 200_000:
+            self._reach.clear()
+        self._reach[(token, tolerant)] = result
         return result
 
     def candidates(self, forms: Sequence[NameForm], threshold: float, limit: int,
                    form_weights: Sequence[tuple[float, ...]] | None = None) -> list[int]:
         """Form ids whose score can reach `threshold`, best first, at most `limit`.
 
-        For each query form (reading) separately, as the scorer takes the best reading: every list
-        form reached gets, per query token, the best weight x credit(similarity) among the list
-        tokens that token reaches, on the query side and on the list side. Summed, these bound the
-        coverages and so the name score (sqrt(q_cov * c_cov), see scorer): forms whose bound plus the
-        largest bonus stays under the threshold are never scored. Query tokens are visited
-        heaviest first; once the unvisited weight cannot reach the needed query coverage, no new
-        forms are opened.
+        Each query form (reading) is bounded separately, as the scorer takes the best reading; a list
+        form keeps its best bound. Forms whose bound plus the largest bonus stays under the threshold
+        are never scored.
         """
-        need = max(threshold - MAX_BONUS, 0.0) ** 2  # q_cov * c_cov needed, each <= 1
-        best = np.zeros(len(self.total_np))
+        need = max(threshold - MAX_BONUS, 0.0) ** 2 - 1e-9  # q_cov * c_cov needed, each <= 1
+        fids_parts: list[np.ndarray] = []
+        bound_parts: list[np.ndarray] = []
         for k, form in enumerate(forms):
             weights = list(form_weights[k]) if form_weights else [self.weight(t) for t in form.tokens]
-            reached, bound = self._bound(form, weights, need)
-            best[reached] = np.maximum(best[reached], bound)
-        found = np.flatnonzero(best >= need)
-        order = np.argsort(-best[found], kind="stable")[:limit]
-        return [int(f) for f in found[order]]
+            fids, bound = self._bound(form, weights)
+            ok = bound >= need
+            fids_parts.append(fids[ok])
+            bound_parts.append(bound[ok])
+        fids = np.concatenate(fids_parts)
+        bound = np.concatenate(bound_parts)
+        ranked = fids[np.argsort(-bound, kind="stable")]
+        if len(forms) > 1:  # the same form through several readings: keep its best
+            _, first = np.unique(ranked, return_index=True)
+            ranked = ranked[np.sort(first)]
+        return [int(f) for f in ranked[:limit]]
 
-    def _bound(self, form: NameForm, weights: list[float], need: float) -> tuple[np.ndarray, np.ndarray]:
-        """(forms reached, upper bound of q_cov * c_cov for each) for one query form."""
+    def _bound(self, form: NameForm, weights: list[float]) -> tuple[np.ndarray, np.ndarray]:
+        """(forms reached, upper bound of q_cov * c_cov for each) for one query form.
+
+        Each query token adds, to every form it reaches, its best credit times its weight (query
+        side) and the best credit times the aligned list token's weight (list side). The scorer
+        aligns a query token once, alone or joined with a neighbour ("al qaeda" ~ "alqaeda"), so a
+        token counts the best of the three ways, a joined pair's list-side gain split between its
+        two tokens; summed, these bound the coverages and so sqrt(q_cov * c_cov) (see scorer).
+        """
         n = len(form.tokens)
-        toks = list(form.tokens)
-        tols = list(form.tolerant)
-        weights = list(weights)
-        for i in range(n - 1):  # neighbours written together on the list side ("al qaeda")
-            toks.append(form.tokens[i] + form.tokens[i + 1])
-            tols.append(max(form.tolerant[i], form.tolerant[i + 1]))
-            weights.append(weights[i] + weights[i + 1])
-        total = sum(weights[:n]) or 1.0
-        n_forms = len(self.total_np)
-        acc_q = np.zeros(n_forms)
-        acc_c = np.zeros(n_forms)
-        opened = np.zeros(n_forms, dtype=bool)
-        start, post = self.post_start, self.post_flat
-        remaining = sum(weights[:n])
-        for i in sorted(range(len(toks)), key=lambda i: -weights[i]):
-            open_new = remaining >= need * total
-            if i < n:
-                remaining -= weights[i]
-            similar = self.similar_tokens(toks[i], tols[i])
-            if not similar:
-                continue
-            fids = np.concatenate([post[start[tid] : start[tid + 1]] for tid, _ in similar])
-            lengths = [int(start[tid + 1] - start[tid]) for tid, _ in similar]
-            # the scorer counts an aligned token at exactly this credit, so these stay upper bounds
-            tok, vocab = toks[i], self.vocab_tokens
-            credits = [credit(sim, max(len(tok), len(vocab[tid]))) for tid, sim in similar]
-            gain_q = np.repeat([weights[i] * cr / total for cr in credits], lengths)
-            gain_c = np.repeat([self.vocab_weight[tid] * cr for (tid, _), cr in zip(similar, credits, strict=True)],
-                               lengths)
-            if not open_new:
-                keep = opened[fids]
-                fids, gain_q, gain_c = fids[keep], gain_q[keep], gain_c[keep]
-            if len(similar) > 1:  # a token aligns once: a form reached through several similar tokens gets the best
-                fids, inverse = np.unique(fids, return_inverse=True)
-                best_q = np.zeros(len(fids))
-                best_c = np.zeros(len(fids))
-                np.maximum.at(best_q, inverse, gain_q)
-                np.maximum.at(best_c, inverse, gain_c)
-                gain_q, gain_c = best_q, best_c
-            opened[fids] = True
-            acc_q[fids] += gain_q
-            acc_c[fids] += gain_c
-        reached = np.flatnonzero(opened)
-        bound = np.minimum(acc_q[reached], 1.0) * np.minimum(acc_c[reached] / self.total_np[reached], 1.0)
-        return reached, bound
+        alone = [self.reach(t, tol) for t, tol in zip(form.tokens, form.tolerant, strict=True)]
+        joined = [(i, self.reach(form.tokens[i] + form.tokens[i + 1], max(form.tolerant[i], form.tolerant[i + 1])))
+                  for i in range(n - 1)]
+        joined = [(i, r) for i, r in joined if len(r[0])]
+        parts = [r for r in alone if len(r[0])] + [r for _, r in joined]
+        if not parts:
+            return _NO_FORMS, _NO_GAIN
+        cols = np.array([i for i, r in enumerate(alone) if len(r[0])] + [i for i, _ in joined], dtype=np.int64)
+        sizes = [len(r[0]) for r in parts]
+        fids, rows = np.unique(np.concatenate([r[0] for r in parts]), return_inverse=True)
+        col = np.repeat(cols, sizes)
+        gain_q = np.concatenate([r[1] for r in parts])
+        gain_c = np.concatenate([r[2] for r in parts])
+        n_alone = sum(sizes[: len(parts) - len(joined)])
+        mat_q = np.zeros((len(fids), n))
+        mat_c = np.zeros((len(fids), n))
+        mat_q[rows[:n_alone], col[:n_alone]] = gain_q[:n_alone]
+        mat_c[rows[:n_alone], col[:n_alone]] = gain_c[:n_alone]
+        if joined:  # a pair counts for its left and its right token; each (form, token) once per pass
+            r, c = rows[n_alone:], col[n_alone:]
+            half = gain_c[n_alone:] / 2
+            for cc in (c, c + 1):
+                mat_q[r, cc] = np.maximum(mat_q[r, cc], gain_q[n_alone:])
+                mat_c[r, cc] = np.maximum(mat_c[r, cc], half)
+        w = np.asarray(weights)
+        acc_q = mat_q @ (w / (w.sum() or 1.0))
+        acc_c = mat_c.sum(axis=1)
+        return fids, np.minimum(acc_q, 1.0) * np.minimum(acc_c / self.total_np[fids], 1.0)
 
 
 def build_index(loaded: Iterable[LoadedList]) -> Index:
