@@ -58,6 +58,10 @@ def test_partition_is_pure_and_reports_bad_rows(screener: Any) -> None:
     assert first == again
     assert isinstance(first[1], str) and "empty" in first[1]
     assert first[2] == []
+    memo: dict[Party, Any] = {}
+    remembered = screen_partition(screener.index, parties + parties, options, memo)
+    assert remembered == first + first
+    assert len(memo) == 3  # each distinct party screened once, bad rows included
 
 
 def test_index_finds_what_exhaustive_scoring_finds(screener: Any) -> None:
@@ -66,7 +70,9 @@ def test_index_finds_what_exhaustive_scoring_finds(screener: Any) -> None:
 
     index = screener.index
     options = Options(threshold=0.8, explain=False)
-    for name in ["Vladimr Putin", "Korea Minning Development", "Banco Nacional Cuba", "Al Qaida Army"]:
+    # a typo, a letter too many, a dropped word, words written together and apart
+    for name in ["Vladimr Putin", "Korea Minning Development", "Banco Nacional Cuba", "Al Qaida Army",
+                 "Vladimir Putinn", "AlQaida", "Aero Caribbean Airlines"]:
         query = make_query(Party(name))
         found = {(h.entity_id) for h in screen_query(index, query, options)}
         exhaustive = set()

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sekisho.match.index import Index
+from sekisho.names.transliterate import warm_up
 from sekisho.screen import Hit, Options, Party, screen_partition
 
 _INDEX: Index | None = None
 _OPTIONS: Options | None = None
+_MEMO: dict[Party, list[Hit] | str] = {}  # per worker process; the options are fixed for its life
 
 
 def _init(index: Index | None, options: Options) -> None:
@@ -19,11 +22,12 @@ def _init(index: Index | None, options: Options) -> None:
     if index is not None:
         _INDEX = index
     _OPTIONS = options
+    _MEMO.clear()
 
 
 def _work(chunk: list[Party]) -> list[list[Hit] | str]:
     assert _INDEX is not None and _OPTIONS is not None
-    return screen_partition(_INDEX, chunk, _OPTIONS)
+    return screen_partition(_INDEX, chunk, _OPTIONS, _MEMO)
 
 
 def _chunks(items: Iterable[tuple[int, Party]], size: int) -> Iterator[list[tuple[int, Party]]]:
@@ -51,14 +55,17 @@ def screen_many(
     """
     n = workers or os.cpu_count() or 1
     if n <= 1 or "fork" not in mp.get_all_start_methods():
+        memo: dict[Party, list[Hit] | str] = {}
         for chunk in _chunks(parties, chunk_size):
-            results = screen_partition(index, [p for _, p in chunk], options)
+            results = screen_partition(index, [p for _, p in chunk], options, memo)
             yield from zip((r for r, _ in chunk), results, strict=True)
             if on_progress:
                 on_progress(len(chunk))
         return
     global _INDEX
     _INDEX = index  # inherited by the forked workers
+    warm_up()
+    gc.freeze()  # the index's objects stay out of the workers' collections, so their pages stay shared
     ctx = mp.get_context("fork")
     pending: list[list[tuple[int, Party]]] = []
 
@@ -73,3 +80,4 @@ def screen_many(
             yield from zip((r for r, _ in chunk), results, strict=True)
             if on_progress:
                 on_progress(len(chunk))
+    gc.unfreeze()

@@ -4,7 +4,8 @@ Token similarity is 1 - edits / longer length, with edits counted by optimal str
 (a swapped pair of letters is one edit), from rapidfuzz. For tokens that
 crossed a script boundary the phonetic skeleton is also compared (see names.phonetic). Pairs below
 TOKEN_CUTOFF do not align at all: a half-similar token is not half a match.
-Tokens written together on one side and apart on the other ("AlQaeda" / "Al Qaeda") align as a pair.
+Tokens written together on one side and apart on the other ("AlQaeda" / "Al Qaeda") align as a pair
+when spelt alike but for one edit.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ ABJAD_DISCOUNT = 0.95  # consonants alike is never quite as good as the same spe
 # nothing else; and they must start with the same class of sound (see phonetic.onsets). The skeleton
 # similarity is scaled by 0.85 + 0.15 x spelling similarity.
 SKELETON_FLOOR = 0.40
+JOINED_EDITS = 1  # "AlQaida" / "Al Qaeda"; a looser match of a joined pair is a different name
 
 
 def token_similarity(a: str, b: str, tolerant: int) -> float:
@@ -116,7 +118,8 @@ def align(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...], ctol: t
 
 def _joined(a: tuple[str, ...], atol: tuple[int, ...], b: tuple[str, ...], btol: tuple[int, ...],
             used_a: set[int], used_b: set[int], swap: bool) -> list[Pair]:
-    """Align a lone token of `a` with two adjacent unaligned tokens of `b` written together."""
+    """Align a lone token of `a` with two adjacent unaligned tokens of `b` written together, spelt
+    alike but for at most JOINED_EDITS edits ("alqaida" ~ "al qaeda")."""
     out = []
     for i, tok in enumerate(a):
         if i in used_a or len(tok) < 4:
@@ -125,8 +128,8 @@ def _joined(a: tuple[str, ...], atol: tuple[int, ...], b: tuple[str, ...], btol:
             if j in used_b or j + 1 in used_b:
                 continue
             joined = b[j] + b[j + 1]
-            s = token_similarity(tok, joined, max(atol[i], btol[j], btol[j + 1]))
-            if s >= TOKEN_CUTOFF:
+            if OSA.distance(tok, joined, score_cutoff=JOINED_EDITS) <= JOINED_EDITS:
+                s = OSA.normalized_similarity(tok, joined)
                 used_a.add(i)
                 used_b.update((j, j + 1))
                 cr = credit(s, max(len(tok), len(joined)))

@@ -22,7 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from sekisho.lists.model import EntityType, LoadedList, NameKind
-from sekisho.match.align import SKELETON_FLOOR, TOKEN_CUTOFF, credits, token_similarity
+from sekisho.match.align import JOINED_EDITS, SKELETON_FLOOR, TOKEN_CUTOFF, credits, token_similarity
 from sekisho.names.normalize import ABJAD, NameForm, compact_key, name_forms
 from sekisho.names.phonetic import skeletons
 
@@ -67,8 +67,12 @@ def _deletes(token: str) -> list[str]:
     return [token[:i] + token[i + 1 :] for i in range(len(token))] if len(token) >= 4 else []
 
 
+def _deletion_keys(token: str) -> list[str]:
+    return ["d:" + d for d in _deletes(token)]
+
+
 def _keys(token: str) -> list[str]:
-    keys = ["d:" + d for d in _deletes(token)]
+    keys = _deletion_keys(token)
     keys.extend("s:" + sk for sk in skeletons(token) if len(sk) >= 2)
     if len(token) >= 7:
         keys.append("p:" + token[:4])
@@ -132,7 +136,7 @@ class Index:
     vocab_single: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     vocab_len: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     vocab_weight_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    _reach: dict[tuple[str, int], Reach] = field(default_factory=dict, repr=False)  # per-process memo
+    _reach: dict[tuple[str, int, bool], Reach] = field(default_factory=dict, repr=False)  # per-process memo
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle the columns only: the memo starts empty and the numpy views are rebuilt on load."""
@@ -190,22 +194,33 @@ class Index:
     def identifier_entities(self, compact: str) -> tuple[int, ...]:
         return _values(self.identifiers.get(compact))
 
-    def similar_tokens(self, token: str, tolerant: int) -> list[tuple[int, float]]:
+    def similar_tokens(self, token: str, tolerant: int, joined: bool = False) -> list[tuple[int, float]]:
         """List tokens (ids) similar to `token`, with their similarity, via the lookup keys.
 
         Every reached token's spelling similarity comes from one vectorised call; only pairs where the
         script-aware comparison (or an initial) can change the answer go through align.token_similarity.
+        A `joined` query token (two query tokens written together) aligns only within one edit
+        (align.JOINED_EDITS), which the exact and one-deletion keys find in full.
         """
         found: dict[int, float] = {}
         tid = self.vocab.get(token)
         if tid is not None:
             found[tid] = 1.0
         reached: set[int] = set()
-        for key in ["d:" + token, *_keys(token)]:
+        for key in ["d:" + token, *(_deletion_keys(token) if joined else _keys(token))]:
             reached.update(_values(self.keys.get(key)))
+        for shorter in _deletes(token):  # the query has one letter more than the list token
+            other = self.vocab.get(shorter)
+            if other is not None:
+                reached.add(other)
         if tid is not None:
             reached.discard(tid)
-        if reached:
+        if reached and joined:
+            ids = np.fromiter(reached, dtype=np.int64, count=len(reached))
+            dist = process.cdist([token], self.vocab_np[ids].tolist(), scorer=OSA.distance, dtype=np.int32)[0]
+            close = ids[dist <= JOINED_EDITS].tolist()
+            found.update((t, OSA.normalized_similarity(token, self.vocab_tokens[t])) for t in close)
+        elif reached:
             ids = np.fromiter(reached, dtype=np.int64, count=len(reached))
             raw = process.cdist([token], self.vocab_np[ids].tolist(), scorer=OSA.normalized_similarity,
                                 dtype=np.float64)[0]
@@ -222,17 +237,17 @@ class Index:
                     found[other] = s
         return list(found.items())
 
-    def reach(self, token: str, tolerant: int) -> Reach:
+    def reach(self, token: str, tolerant: int, joined: bool = False) -> Reach:
         """The forms a query token reaches, each once, with the most it can add to each coverage.
 
         (form ids, best credit of an aligned list token, best list weight x credit). The credit is
         the scorer's own (align.credits), so sums of these are upper bounds of the coverages.
         Memoised per process: batches repeat tokens ("bank", "group", "mohammed") endlessly.
         """
-        memo = self._reach.get((token, tolerant))
+        memo = self._reach.get((token, tolerant, joined))
         if memo is not None:
             return memo
-        similar = self.similar_tokens(token, tolerant)
+        similar = self.similar_tokens(token, tolerant, joined)
         if not similar:
             result: Reach = (_NO_FORMS, _NO_GAIN, _NO_GAIN)
         else:
@@ -255,7 +270,7 @@ class Index:
             result = (fids.astype(np.int64), gain_q, gain_c)
         if len(self._reach) > 200_000:
             self._reach.clear()
-        self._reach[(token, tolerant)] = result
+        self._reach[(token, tolerant, joined)] = result
         return result
 
     def candidates(self, forms: Sequence[NameForm], threshold: float, limit: int,
@@ -293,32 +308,40 @@ class Index:
         two tokens; summed, these bound the coverages and so sqrt(q_cov * c_cov) (see scorer).
         """
         n = len(form.tokens)
-        alone = [self.reach(t, tol) for t, tol in zip(form.tokens, form.tolerant, strict=True)]
-        joined = [(i, self.reach(form.tokens[i] + form.tokens[i + 1], max(form.tolerant[i], form.tolerant[i + 1])))
-                  for i in range(n - 1)]
+        w = np.asarray(weights) / (sum(weights) or 1.0)
+        alone = [(i, self.reach(t, tol)) for i, (t, tol) in enumerate(zip(form.tokens, form.tolerant, strict=True))]
+        alone = [(i, r) for i, r in alone if len(r[0])]
+        joined = [(i, self.reach(form.tokens[i] + form.tokens[i + 1], max(form.tolerant[i], form.tolerant[i + 1]),
+                                 joined=True)) for i in range(n - 1)]
         joined = [(i, r) for i, r in joined if len(r[0])]
-        parts = [r for r in alone if len(r[0])] + [r for _, r in joined]
-        if not parts:
+        if not alone and not joined:
             return _NO_FORMS, _NO_GAIN
-        cols = np.array([i for i, r in enumerate(alone) if len(r[0])] + [i for i, _ in joined], dtype=np.int64)
+        if not joined:  # the common case: each token once, so plain sums
+            if len(alone) == 1:
+                i, (fids, gain_q, acc_c) = alone[0]
+                acc_q = gain_q * w[i]
+            else:
+                fids, rows = np.unique(np.concatenate([r[0] for _, r in alone]), return_inverse=True)
+                acc_q = np.bincount(rows, np.concatenate([r[1] * w[i] for i, r in alone]), len(fids))
+                acc_c = np.bincount(rows, np.concatenate([r[2] for _, r in alone]), len(fids))
+            return fids, np.minimum(acc_q, 1.0) * np.minimum(acc_c / self.total_np[fids], 1.0)
+        parts = [r for _, r in alone] + [r for _, r in joined]
         sizes = [len(r[0]) for r in parts]
         fids, rows = np.unique(np.concatenate([r[0] for r in parts]), return_inverse=True)
-        col = np.repeat(cols, sizes)
+        col = np.repeat(np.array([i for i, _ in alone] + [i for i, _ in joined], dtype=np.int64), sizes)
         gain_q = np.concatenate([r[1] for r in parts])
         gain_c = np.concatenate([r[2] for r in parts])
-        n_alone = sum(sizes[: len(parts) - len(joined)])
+        n_alone = sum(sizes[: len(alone)])
         mat_q = np.zeros((len(fids), n))
         mat_c = np.zeros((len(fids), n))
         mat_q[rows[:n_alone], col[:n_alone]] = gain_q[:n_alone]
         mat_c[rows[:n_alone], col[:n_alone]] = gain_c[:n_alone]
-        if joined:  # a pair counts for its left and its right token; each (form, token) once per pass
-            r, c = rows[n_alone:], col[n_alone:]
-            half = gain_c[n_alone:] / 2
-            for cc in (c, c + 1):
-                mat_q[r, cc] = np.maximum(mat_q[r, cc], gain_q[n_alone:])
-                mat_c[r, cc] = np.maximum(mat_c[r, cc], half)
-        w = np.asarray(weights)
-        acc_q = mat_q @ (w / (w.sum() or 1.0))
+        # a pair counts for its left and its right token; each (form, token) once per pass
+        r, c, half = rows[n_alone:], col[n_alone:], gain_c[n_alone:] / 2
+        for cc in (c, c + 1):
+            mat_q[r, cc] = np.maximum(mat_q[r, cc], gain_q[n_alone:])
+            mat_c[r, cc] = np.maximum(mat_c[r, cc], half)
+        acc_q = mat_q @ w
         acc_c = mat_c.sum(axis=1)
         return fids, np.minimum(acc_q, 1.0) * np.minimum(acc_c / self.total_np[fids], 1.0)
 
@@ -364,6 +387,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
     postings: list[list[int]] = []
 
     def token_id(tok: str, tolerant: int, weight: float, keyed: bool) -> int:
+        # joined neighbours get deletion keys only: they align within one edit (align.JOINED_EDITS)
         tid = index.vocab.get(tok)
         if tid is None:
             tid = len(index.vocab_tokens)
@@ -372,9 +396,8 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             index.vocab_tolerant.append(tolerant)
             index.vocab_weight.append(weight)
             postings.append([])
-            if keyed:
-                for key in _keys(tok):
-                    _add(index.keys, key, tid)
+            for key in _keys(tok) if keyed else _deletion_keys(tok):
+                _add(index.keys, key, tid)
         elif tolerant > index.vocab_tolerant[tid]:
             index.vocab_tolerant[tid] = tolerant
         return tid

@@ -42,3 +42,11 @@ def hangul_syllables(text: str) -> tuple[str, ...]:
 
 def to_ascii(text: str) -> str:
     return anyascii(text)
+
+
+def warm_up() -> None:
+    """Load the readers' dictionaries now (pykakasi takes most of a second), e.g. before forking
+    workers so that they share one copy instead of each loading its own."""
+    japanese_words("関所")
+    chinese_syllables("关")
+    anyascii("ж")
