@@ -18,7 +18,7 @@ from sekisho.lists import registry
 from sekisho.lists.common import parse_dates
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import EntityType, NameKind
-from sekisho.match.index import EntityRef, Index, build_index
+from sekisho.match.index import EntityRef, Index, build_index, is_organization
 from sekisho.match.scorer import Query, Scored, score_form
 from sekisho.names.normalize import name_forms
 
@@ -87,7 +87,7 @@ def make_query(party: Party) -> Query:
 
 def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
     """Score the candidates the index returns; best hit per entity, at or above the threshold."""
-    qweights = [index.weights(f.tokens) for f in query.forms]
+    qweights = query.weights(index)
     fids = index.candidates(query.forms, options.threshold, options.max_candidates, qweights)
     fids += [f for f in index.exact_forms(query.compact) if f not in fids]
     for ident in query.identifiers:
@@ -210,7 +210,7 @@ class Screener:
         tiny = Index(idf=self.index.idf, max_weight=self.index.max_weight)
         tiny.entities.append(EntityRef("b", "compare", b, etype or EntityType.UNKNOWN, (), (), ()))
         for form in name_forms(b, etype is EntityType.PERSON):
-            tiny.add_form(0, b, NameKind.PRIMARY, form)
+            tiny.add_form(0, b, NameKind.PRIMARY, form, is_organization(etype, form), etype is EntityType.PERSON)
         query = make_query(Party(a, type=type))
         best = max((score_form(tiny, query, fid) for fid in range(len(tiny.form_entity))),
                    key=lambda s: s.score)

@@ -54,21 +54,25 @@ CREDIT_SLOPE = 0.75
 INITIALS_CREDIT = 0.70  # "JC" for "Jean-Claude": an acronym alone ("GEA" ~ "Gree Electric Appliances") is no hit
 
 
-def credit(sim: float, length: int) -> float:
+def credit(sim: float, length: int, shortest: int = 2) -> float:
     """How much an aligned token counts, from its similarity and the longer token's length.
 
     With d = length x (1 - sim) edits, credit = 1 - 0.75 x d^2 / length: one typo costs little and
     less in a long token ("Scholze" 0.89, "Luakshenko" 0.93), a second costs much more ("Schulze"
-    ~ "Scholz" 0.57), as a second difference is rarely a typo.
+    ~ "Scholz" 0.57), as a second difference is rarely a typo. An initial standing for a name
+    ("N." for "Nursultan", `shortest` 1) counts INITIALS_CREDIT.
     """
     if sim >= 1.0:
         return 1.0
+    if shortest == 1:
+        return INITIALS_CREDIT
     return max(0.0, 1.0 - CREDIT_SLOPE * length * (1.0 - sim) ** 2)
 
 
-def credits(sims: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def credits(sims: np.ndarray, lengths: np.ndarray, shortest: np.ndarray) -> np.ndarray:
     """`credit` for arrays of similarities and lengths, with the same arithmetic."""
-    return np.where(sims >= 1.0, 1.0, np.maximum(0.0, 1.0 - CREDIT_SLOPE * lengths * (1.0 - sims) ** 2))
+    edits = np.maximum(0.0, 1.0 - CREDIT_SLOPE * lengths * (1.0 - sims) ** 2)
+    return np.where(sims >= 1.0, 1.0, np.where(shortest == 1, INITIALS_CREDIT, edits))
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +111,7 @@ def align(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...], ctol: t
         if i not in used_q and j not in used_c:
             used_q.add(i)
             used_c.add(j)
-            pairs.append(Pair((i,), (j,), s, credit(s, max(len(q[i]), len(c[j])))))
+            pairs.append(Pair((i,), (j,), s, credit(s, max(len(q[i]), len(c[j])), min(len(q[i]), len(c[j])))))
     if len(used_q) < len(q) or len(used_c) < len(c):
         pairs.extend(_joined(q, qtol, c, ctol, used_q, used_c, swap=False))
         pairs.extend(_joined(c, ctol, q, qtol, used_c, used_q, swap=True))
@@ -118,8 +122,9 @@ def align(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...], ctol: t
 
 def _joined(a: tuple[str, ...], atol: tuple[int, ...], b: tuple[str, ...], btol: tuple[int, ...],
             used_a: set[int], used_b: set[int], swap: bool) -> list[Pair]:
-    """Align a lone token of `a` with two adjacent unaligned tokens of `b` written together, spelt
-    alike but for at most JOINED_EDITS edits ("alqaida" ~ "al qaeda")."""
+    """Align a lone token of `a` with two adjacent unaligned tokens of `b` written together: Latin
+    spellings alike but for at most JOINED_EDITS edits ("alqaida" ~ "al qaeda"), tokens that
+    crossed a script as any token pair."""
     out = []
     for i, tok in enumerate(a):
         if i in used_a or len(tok) < 4:
@@ -128,8 +133,14 @@ def _joined(a: tuple[str, ...], atol: tuple[int, ...], b: tuple[str, ...], btol:
             if j in used_b or j + 1 in used_b:
                 continue
             joined = b[j] + b[j + 1]
-            if OSA.distance(tok, joined, score_cutoff=JOINED_EDITS) <= JOINED_EDITS:
+            tol = max(atol[i], btol[j], btol[j + 1])
+            if tol:  # crossed a script: compared as any token is ("bd llh" ~ "abdullah")
+                s = token_similarity(tok, joined, tol)
+            elif OSA.distance(tok, joined, score_cutoff=JOINED_EDITS) <= JOINED_EDITS:
                 s = OSA.normalized_similarity(tok, joined)
+            else:
+                continue
+            if s >= TOKEN_CUTOFF:
                 used_a.add(i)
                 used_b.update((j, j + 1))
                 cr = credit(s, max(len(tok), len(joined)))

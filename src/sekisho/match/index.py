@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 from rapidfuzz import process
@@ -23,11 +24,15 @@ from rapidfuzz.distance import OSA
 
 from sekisho.lists.model import EntityType, LoadedList, NameKind
 from sekisho.match.align import JOINED_EDITS, SKELETON_FLOOR, TOKEN_CUTOFF, credits, token_similarity
-from sekisho.names.normalize import ABJAD, NameForm, compact_key, name_forms
+from sekisho.names.normalize import ABJAD, NameForm, compact_key, fold, name_forms
 from sekisho.names.phonetic import skeletons
+from sekisho.names.reference import glossary
 
-_PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ogly|oglu|kyzy)$")
+_PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ovna|evna|ivna|ogly|oglu|kyzy)$")
 PATRONYMIC_WEIGHT = 0.25  # Russian patronymics are often left out of a query
+MIDDLE_WEIGHT = 0.35  # an unaligned middle name of a person whose first and last names align, see scorer
+PLACE_WEIGHT = 1 / 3  # a place word in a company name ("Deutsche Bank (Schweiz)"), see glossary.yml
+ORGANIZATION_TYPES = frozenset({EntityType.ORGANIZATION, EntityType.VESSEL, EntityType.AIRCRAFT})
 IDF_OFFSET = 2.0  # subtracted from log(N/df) so that common words ("trading", "al") weigh little
 MIN_WEIGHT = 0.3
 MAX_BONUS = 0.05  # the most any non-name feature adds (country + birth date), see scorer
@@ -59,6 +64,26 @@ class FormRecord:
     weights: tuple[float, ...]
 
 
+def lightest_total(tokens: Sequence[str], weights: Sequence[float]) -> float:
+    """The smallest total weight a person's name can have in the scorer: every middle name that is
+    not a patronymic counted at MIDDLE_WEIGHT (see scorer.name_similarity)."""
+    total = sum(weights)
+    if len(tokens) >= 3:
+        total -= (1 - MIDDLE_WEIGHT) * sum(w for t, w in zip(tokens[1:-1], weights[1:-1], strict=True)
+                                           if not is_patronymic(t))
+    return total or 1.0
+
+
+@cache
+def _places() -> frozenset[str]:
+    return frozenset(fold(p) for p in glossary().places)
+
+
+def is_organization(etype: EntityType | None, form: NameForm) -> bool:
+    """An organisation by its type or, when the type is unknown, by a legal form in its name."""
+    return etype in ORGANIZATION_TYPES or bool(form.legal_forms)
+
+
 def is_patronymic(token: str) -> bool:
     return _PATRONYMIC.search(token) is not None
 
@@ -71,13 +96,17 @@ def _deletion_keys(token: str) -> list[str]:
     return ["d:" + d for d in _deletes(token)]
 
 
-def _keys(token: str) -> list[str]:
-    keys = _deletion_keys(token)
-    keys.extend("s:" + sk for sk in skeletons(token) if len(sk) >= 2)
+def _sound_keys(token: str) -> list[str]:
+    """Phonetic skeletons, and 4-letter prefix and suffix of a long token (two typos)."""
+    keys = ["s:" + sk for sk in skeletons(token) if len(sk) >= 2]
     if len(token) >= 7:
         keys.append("p:" + token[:4])
         keys.append("x:" + token[-4:])
     return keys
+
+
+def _keys(token: str) -> list[str]:
+    return _deletion_keys(token) + _sound_keys(token)
 
 
 def compact_identifier(value: str) -> str:
@@ -114,6 +143,8 @@ class Index:
     form_legal: list[frozenset[str]] = field(default_factory=list)
     form_weights: list[tuple[float, ...]] = field(default_factory=list)
     form_total: list[float] = field(default_factory=list)
+    form_person: list[bool] = field(default_factory=list)
+    form_floor: list[float] = field(default_factory=list)  # person: lightest_total, else the total
     # vocabulary: list tokens and joined neighbour pairs
     vocab: dict[str, int] = field(default_factory=dict)
     vocab_tokens: list[str] = field(default_factory=list)
@@ -131,6 +162,8 @@ class Index:
     entity_forms: list[tuple[int, ...]] = field(default_factory=list)  # entity -> its form ids
     # numpy views of columns above, made by freeze() for the vectorised retrieval
     total_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    floor_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    person_np: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     vocab_np: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
     vocab_tol_np: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
     vocab_single: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
@@ -142,7 +175,8 @@ class Index:
         """Pickle the columns only: the memo starts empty and the numpy views are rebuilt on load."""
         state = dict(self.__dict__)
         state["_reach"] = {}
-        for derived in ("total_np", "vocab_np", "vocab_tol_np", "vocab_single", "vocab_len", "vocab_weight_np"):
+        for derived in ("total_np", "floor_np", "person_np", "vocab_np", "vocab_tol_np", "vocab_single",
+                        "vocab_len", "vocab_weight_np"):
             state.pop(derived, None)
         return state
 
@@ -152,6 +186,8 @@ class Index:
 
     def freeze(self) -> None:
         self.total_np = np.asarray(self.form_total, dtype=np.float64)
+        self.floor_np = np.asarray(self.form_floor, dtype=np.float64)
+        self.person_np = np.asarray(self.form_person, dtype=bool)
         self.vocab_np = np.asarray(self.vocab_tokens, dtype=object)
         self.vocab_tol_np = np.asarray(self.vocab_tolerant, dtype=np.int8)
         self.vocab_single = np.asarray([len(w) == 1 for w in self.vocab_tokens], dtype=bool)
@@ -163,9 +199,12 @@ class Index:
                           NameForm(self.form_tokens[fid], self.form_tolerant[fid], self.form_legal[fid]),
                           self.form_weights[fid])
 
-    def add_form(self, entity: int, name: str, kind: NameKind, form: NameForm) -> int:
+    def add_form(self, entity: int, name: str, kind: NameKind, form: NameForm, organization: bool = False,
+                 person: bool = False) -> int:
         fid = len(self.form_entity)
-        weights = self.weights(form.tokens)
+        weights = self.weights(form.tokens, organization)
+        self.form_person.append(person)
+        self.form_floor.append(lightest_total(form.tokens, weights) if person else sum(weights) or 1.0)
         self.form_entity.append(entity)
         self.form_name.append(name)
         self.form_kind.append(kind)
@@ -179,14 +218,16 @@ class Index:
             _add(self.exact, key, fid)
         return fid
 
-    def weight(self, token: str) -> float:
+    def weight(self, token: str, organization: bool = False) -> float:
         w = self.idf.get(token, self.max_weight)
         if is_patronymic(token):
             w *= PATRONYMIC_WEIGHT
+        elif organization and token in _places():
+            w *= PLACE_WEIGHT
         return w
 
-    def weights(self, tokens: Sequence[str]) -> tuple[float, ...]:
-        return tuple(self.weight(t) for t in tokens)
+    def weights(self, tokens: Sequence[str], organization: bool = False) -> tuple[float, ...]:
+        return tuple(self.weight(t, organization) for t in tokens)
 
     def exact_forms(self, compact: str) -> tuple[int, ...]:
         return _values(self.exact.get(compact))
@@ -253,7 +294,8 @@ class Index:
         else:
             tids = np.fromiter((t for t, _ in similar), dtype=np.int64, count=len(similar))
             sims = np.fromiter((s for _, s in similar), dtype=np.float64, count=len(similar))
-            cred = credits(sims, np.maximum(len(token), self.vocab_len[tids]))
+            cred = credits(sims, np.maximum(len(token), self.vocab_len[tids]),
+                           np.minimum(len(token), self.vocab_len[tids]))
             first, counts = self.post_start[tids], self.post_start[tids + 1] - self.post_start[tids]
             # every posting of every reached token, gathered in one step
             ends = np.cumsum(counts)
@@ -308,11 +350,14 @@ class Index:
         two tokens; summed, these bound the coverages and so sqrt(q_cov * c_cov) (see scorer).
         """
         n = len(form.tokens)
-        w = np.asarray(weights) / (sum(weights) or 1.0)
+        w = np.asarray(weights)
+        total_q, floor_q = sum(weights) or 1.0, lightest_total(form.tokens, weights)
         alone = [(i, self.reach(t, tol)) for i, (t, tol) in enumerate(zip(form.tokens, form.tolerant, strict=True))]
         alone = [(i, r) for i, r in alone if len(r[0])]
-        joined = [(i, self.reach(form.tokens[i] + form.tokens[i + 1], max(form.tolerant[i], form.tolerant[i + 1]),
-                                 joined=True)) for i in range(n - 1)]
+        joined = []
+        for i in range(n - 1):
+            tol = max(form.tolerant[i], form.tolerant[i + 1])
+            joined.append((i, self.reach(form.tokens[i] + form.tokens[i + 1], tol, joined=not tol)))
         joined = [(i, r) for i, r in joined if len(r[0])]
         if not alone and not joined:
             return _NO_FORMS, _NO_GAIN
@@ -324,7 +369,7 @@ class Index:
                 fids, rows = np.unique(np.concatenate([r[0] for _, r in alone]), return_inverse=True)
                 acc_q = np.bincount(rows, np.concatenate([r[1] * w[i] for i, r in alone]), len(fids))
                 acc_c = np.bincount(rows, np.concatenate([r[2] for _, r in alone]), len(fids))
-            return fids, np.minimum(acc_q, 1.0) * np.minimum(acc_c / self.total_np[fids], 1.0)
+            return fids, self._coverages(fids, acc_q, acc_c, total_q, floor_q)
         parts = [r for _, r in alone] + [r for _, r in joined]
         sizes = [len(r[0]) for r in parts]
         fids, rows = np.unique(np.concatenate([r[0] for r in parts]), return_inverse=True)
@@ -341,9 +386,15 @@ class Index:
         for cc in (c, c + 1):
             mat_q[r, cc] = np.maximum(mat_q[r, cc], gain_q[n_alone:])
             mat_c[r, cc] = np.maximum(mat_c[r, cc], half)
-        acc_q = mat_q @ w
-        acc_c = mat_c.sum(axis=1)
-        return fids, np.minimum(acc_q, 1.0) * np.minimum(acc_c / self.total_np[fids], 1.0)
+        return fids, self._coverages(fids, mat_q @ w, mat_c.sum(axis=1), total_q, floor_q)
+
+    def _coverages(self, fids: np.ndarray, acc_q: np.ndarray, acc_c: np.ndarray, total_q: float,
+                   floor_q: float) -> np.ndarray:
+        """q_cov x c_cov bound from the summed gains: against a person, either side's middle names
+        may count little (scorer.name_similarity), so the smallest possible totals divide."""
+        q_cov = acc_q / np.where(self.person_np[fids], floor_q, total_q)
+        bound: np.ndarray = np.minimum(q_cov, 1.0) * np.minimum(acc_c / self.floor_np[fids], 1.0)
+        return bound
 
 
 def build_index(loaded: Iterable[LoadedList]) -> Index:
@@ -386,8 +437,10 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
     index.max_weight = max(math.log(n_forms) - IDF_OFFSET, MIN_WEIGHT)
     postings: list[list[int]] = []
 
+    fully_keyed: set[int] = set()
+
     def token_id(tok: str, tolerant: int, weight: float, keyed: bool) -> int:
-        # joined neighbours get deletion keys only: they align within one edit (align.JOINED_EDITS)
+        # Latin joined neighbours get deletion keys only: they align within one edit (align.JOINED_EDITS)
         tid = index.vocab.get(tok)
         if tid is None:
             tid = len(index.vocab_tokens)
@@ -396,22 +449,28 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             index.vocab_tolerant.append(tolerant)
             index.vocab_weight.append(weight)
             postings.append([])
-            for key in _keys(tok) if keyed else _deletion_keys(tok):
+            for key in _deletion_keys(tok):
                 _add(index.keys, key, tid)
-        elif tolerant > index.vocab_tolerant[tid]:
-            index.vocab_tolerant[tid] = tolerant
+        else:
+            index.vocab_tolerant[tid] = max(index.vocab_tolerant[tid], tolerant)
+            index.vocab_weight[tid] = max(index.vocab_weight[tid], weight)  # the bound needs the largest
+        if keyed and tid not in fully_keyed:
+            fully_keyed.add(tid)
+            for key in _sound_keys(tok):
+                _add(index.keys, key, tid)
         return tid
 
     for eid, text, kind, form in pending:
-        fid = index.add_form(eid, text, kind, form)
+        etype = index.entities[eid].type
+        fid = index.add_form(eid, text, kind, form, is_organization(etype, form), etype is EntityType.PERSON)
         toks, weights = form.tokens, index.form_weights[fid]
         for i, tok in enumerate(toks):
             plist = postings[token_id(tok, form.tolerant[i], weights[i], True)]
             if not plist or plist[-1] != fid:
                 plist.append(fid)
         for i in range(len(toks) - 1):
-            joined = token_id(toks[i] + toks[i + 1], max(form.tolerant[i], form.tolerant[i + 1]),
-                              weights[i] + weights[i + 1], False)
+            tol = max(form.tolerant[i], form.tolerant[i + 1])
+            joined = token_id(toks[i] + toks[i + 1], tol, weights[i] + weights[i + 1], tol > 0)
             if not postings[joined] or postings[joined][-1] != fid:
                 postings[joined].append(fid)
     index.post_start = np.cumsum([0, *(len(p) for p in postings)], dtype=np.int64)

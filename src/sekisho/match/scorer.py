@@ -6,12 +6,16 @@ What a score means (documented in the README):
             1.0 = same tokens; a shared first name or a shared common word ("trading") covers
             little, so scores stay low. Geometric mean: a one-word query inside a three-word list
             name ("Emma" / "Emma Daniels") cannot score high. Patronymics weigh a quarter, unless
-            both names carry one and they differ ("Ivanovich" / "Viktorovich").
+            both names carry one and they differ ("Ivanovich" / "Viktorovich"). In a person's name
+            whose first and last names align, a middle name the other leaves out weighs 0.35
+            ("Barack Obama" / "Barack Hussein Obama"). Place words in a company name weigh a third.
   exact_script   the query is, letter for letter, a name the list writes in its original script
                  (高麗航空, ウラジーミル・プーチン): name score 1.0.
   weak_alias     the matched list name is a low-quality alias: x0.90.
   legal_form  both names carry a distinct legal form and they differ (AG / GmbH, LLC / JSC): -0.25.
             Co., Ltd., Corp., Inc. are used interchangeably and never count as a difference.
+  numbers   not persons, and the numbers in the names differ, digits or roman numerals ("Fund I" /
+            "Fund", "Factory 93" / "Factory 39"): -0.15. Number words count as numbers ("Forty-Four").
   type      person vs organisation disagree: -0.15.
   country   query country among the entity's countries: +0.02; entity has countries, none match: -0.05.
   birth_date  same year: +0.03; every year more than one apart: -0.15.
@@ -26,18 +30,27 @@ from typing import Any
 
 from sekisho.lists.model import EntityType, NameKind
 from sekisho.match.align import Pair, align
-from sekisho.match.index import PATRONYMIC_WEIGHT, EntityRef, FormRecord, Index, compact_identifier, is_patronymic
+from sekisho.match.index import (
+    MIDDLE_WEIGHT,
+    ORGANIZATION_TYPES,
+    PATRONYMIC_WEIGHT,
+    EntityRef,
+    FormRecord,
+    Index,
+    compact_identifier,
+    is_patronymic,
+)
 from sekisho.names.normalize import NameForm, compact_key, name_forms
 from sekisho.names.reference import legal_forms
 
 WEAK_ALIAS_FACTOR = 0.90
 TYPE_PENALTY = 0.15
 LEGAL_FORM_PENALTY = 0.25
+NUMBER_PENALTY = 0.15
 COUNTRY_BONUS = 0.02
 COUNTRY_PENALTY = 0.05
 DOB_BONUS = 0.03
 DOB_PENALTY = 0.15
-_ORG_TYPES = (EntityType.ORGANIZATION, EntityType.VESSEL, EntityType.AIRCRAFT)
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,14 @@ class Query:
     birth_year: int | None = None
     identifiers: tuple[str, ...] = ()
     compact: str = ""
+
+    @property
+    def organization(self) -> bool:
+        return self.type in ORGANIZATION_TYPES
+
+    def weights(self, index: Index) -> list[tuple[float, ...]]:
+        """Token weights of each form, by the index's rarity (place words count less in a company)."""
+        return [index.weights(f.tokens, self.organization) for f in self.forms]
 
     @classmethod
     def build(cls, name: str, type: EntityType | None = None, country: str | None = None,
@@ -103,12 +124,35 @@ def _conflicting_patronymics(q: NameForm, qw: tuple[float, ...], c: NameForm, cw
     return full_q, full_c
 
 
-def name_similarity(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[float, ...]
+def _left_out_middle(form: NameForm, aligned: set[int]) -> list[int]:
+    """Unaligned middle names (not patronymics) of a name whose first and last names both aligned."""
+    n = len(form.tokens)
+    if n < 3 or 0 not in aligned or n - 1 not in aligned:
+        return []
+    return [i for i in range(1, n - 1) if i not in aligned and not is_patronymic(form.tokens[i])]
+
+
+def _middle_names(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[float, ...], pairs: list[Pair]
+                  ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """A person's middle name that the other name leaves out counts MIDDLE_WEIGHT ("Barack Obama" /
+    "Barack Hussein Obama"); two middle names that do not even share an initial ("Hans O." / "Hans
+    Joachim") count in full."""
+    q_mid = _left_out_middle(q, {i for p in pairs for i in p.q})
+    c_mid = _left_out_middle(c, {j for p in pairs for j in p.c})
+    if q_mid and c_mid and not {q.tokens[i][0] for i in q_mid} & {c.tokens[j][0] for j in c_mid}:
+        return qw, cw
+    return (tuple(x * MIDDLE_WEIGHT if i in q_mid else x for i, x in enumerate(qw)),
+            tuple(x * MIDDLE_WEIGHT if j in c_mid else x for j, x in enumerate(cw)))
+
+
+def name_similarity(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[float, ...], person: bool = False
                     ) -> tuple[float, list[Pair]]:
     if not q.tokens or not c.tokens:
         return 0.0, []
     pairs = align(q.tokens, q.tolerant, c.tokens, c.tolerant)
     qw, cw = _conflicting_patronymics(q, qw, c, cw, pairs)
+    if person:
+        qw, cw = _middle_names(q, qw, c, cw, pairs)
     q_got = sum(p.credit * sum(qw[i] for i in p.q) for p in pairs)
     c_got = sum(p.credit * sum(cw[j] for j in p.c) for p in pairs)
     q_cov = q_got / (sum(qw) or 1.0)
@@ -137,10 +181,27 @@ def _legal_form(index: Index, query: Query, fid: int, entity: EntityRef, score: 
     return None
 
 
+_ROMAN = {r: str(i) for i, r in enumerate(("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"), 1)}
+
+
+def _numbers_in(tokens: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_ROMAN.get(t, t) for t in tokens if t.isdigit() or t in _ROMAN)
+
+
+def _numbers(index: Index, query: Query, fid: int, entity: EntityRef, score: float) -> Feature | None:
+    if entity.type is EntityType.PERSON or query.type is EntityType.PERSON:
+        return None  # "V." is an initial in a person's name
+    ours = _numbers_in(query.forms[0].tokens)
+    theirs = _numbers_in(index.form_tokens[fid])
+    if ours != theirs:
+        return Feature("numbers", -NUMBER_PENALTY, f"{sorted(ours)} vs {sorted(theirs)}")
+    return None
+
+
 def _type(index: Index, query: Query, fid: int, entity: EntityRef, score: float) -> Feature | None:
     if query.type is None or entity.type is EntityType.UNKNOWN:
         return None
-    if (query.type in _ORG_TYPES) == (entity.type in _ORG_TYPES):
+    if (query.type in ORGANIZATION_TYPES) == (entity.type in ORGANIZATION_TYPES):
         return None
     return Feature("type", -TYPE_PENALTY, f"query is {query.type.value}, list entry is {entity.type.value}")
 
@@ -180,7 +241,7 @@ def _identifier(index: Index, query: Query, fid: int, entity: EntityRef, score: 
 
 
 # Applied in this order after the name feature, each seeing the score so far; see the module docstring.
-FEATURES = (_exact_script, _weak_alias, _legal_form, _type, _country, _birth_date, _identifier)
+FEATURES = (_exact_script, _weak_alias, _legal_form, _numbers, _type, _country, _birth_date, _identifier)
 
 
 def score_form(index: Index, query: Query, fid: int, qweights: list[tuple[float, ...]] | None = None,
@@ -190,8 +251,8 @@ def score_form(index: Index, query: Query, fid: int, qweights: list[tuple[float,
     best, best_pairs, best_q = -1.0, [], query.forms[0]
     best_qw: tuple[float, ...] = ()
     for k, qf in enumerate(query.forms):
-        qw = qweights[k] if qweights else index.weights(qf.tokens)
-        s, pairs = name_similarity(qf, qw, record.form, record.weights)
+        qw = qweights[k] if qweights else index.weights(qf.tokens, query.organization)
+        s, pairs = name_similarity(qf, qw, record.form, record.weights, entity.type is EntityType.PERSON)
         if s > best:
             best, best_pairs, best_q, best_qw = s, pairs, qf, qw
     features = [Feature("name", best, f"{best_q.text!r} ~ {record.form.text!r}")]

@@ -15,6 +15,7 @@ Steps, in this fixed order:
  7. Legal forms removed from the end (and, for prefix forms such as OOO, from the start), recorded apart.
  8. Honorifics (and, in person names, ranks such as "General") removed while another token
     remains; a token repeated in a name kept once.
+ 9. Spellings transliterations use interchangeably folded: "ks"+vowel -> "x", "y" -> "i".
 
 Each token remembers whether it came from a script that leaves vowels out (Arabic, Hebrew, Thai:
 ABJAD) or inserts them and merges consonants (kana, Hangul, Han readings: SYLLABIC); only such tokens
@@ -27,6 +28,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from sekisho.names.reference import glossary, legal_forms
 from sekisho.names.scripts import char_script
@@ -128,6 +132,12 @@ _MODES = ("word", "syllable", "person")
 def _read(piece: str, lang: str, mode: str) -> list[str]:
     if lang == "ko":
         syl = list(hangul_syllables(piece))
+        if mode == "person" and 2 <= len(piece) <= 4:  # the surname as its bearers spell it (박 -> park)
+            surnames = glossary().korean_surnames
+            for n in (2, 1):
+                if piece[:n] in surnames and len(piece) > n:
+                    return [surnames[piece[:n]], *syl[n:]]
+            return syl
     elif lang == "ja":
         words = list(japanese_words(piece))
         if mode == "word" or _has_kana(piece):
@@ -200,6 +210,14 @@ def _forms(text: str, person: bool) -> list[NameForm]:
     return out
 
 
+_KS = re.compile(r"ks(?=[aeiouy]|$)")  # before a vowel: "Aleksandr", "Maksim"; not "Luakshenko"
+
+
+def fold(token: str) -> str:
+    """Spellings that transliterations use interchangeably made one: "ks" before a vowel and "x"
+    (Aleksandr / Alexander), "y" and "i" (Volodymyr / Volodimir, Dmitriy / Dmitrii)."""
+    return _KS.sub("x", token).replace("y", "i")
+
 _LEET = re.compile(r"(?<=[a-z])[0134579](?=[a-z])")
 _LEET_MAP = str.maketrans("013457980", "oieastgbo")
 
@@ -211,16 +229,31 @@ def _join_letters(tokens: list[str], tolerant: list[int]) -> tuple[list[str], li
     i = 0
     while i < len(tokens):
         j = i
-        while j < len(tokens) and len(tokens[j]) == 1 and tokens[j].isalpha() and not tolerant[j]:
+        # whatever script they came from, so that normalising a normalised name changes nothing
+        while j < len(tokens) and len(tokens[j]) == 1 and tokens[j].isalpha():
             j += 1
         if j - i >= 2:
             out_t.append("".join(tokens[i:j]))
-            out_l.append(EXACT)
+            out_l.append(max(tolerant[i:j]))
             i = j
         else:
             out_t.append(tokens[i])
             out_l.append(tolerant[i])
             i += 1
+    return out_t, out_l
+
+
+def _compound_numbers(tokens: list[str], tolerant: list[int]) -> tuple[list[str], list[int]]:
+    """A tens word followed by a units digit is one number ("forty four" -> "40 4" -> "44")."""
+    out_t: list[str] = []
+    out_l: list[int] = []
+    for tok, tol in zip(tokens, tolerant, strict=True):
+        prev = out_t[-1] if out_t else ""
+        if len(tok) == 1 and tok in "123456789" and len(prev) == 2 and prev[0] in "23456789" and prev[1] == "0":
+            out_t[-1] = prev[0] + tok
+            continue
+        out_t.append(tok)
+        out_l.append(tol)
     return out_t, out_l
 
 
@@ -230,6 +263,7 @@ def _finish(tokens: list[str], tolerant: list[int], legal: set[str], person: boo
               for t, tol in zip(tokens, tolerant, strict=True)]
     tokens, tolerant = _join_letters(tokens, tolerant)
     tokens = [gl.synonyms.get(t, t) if not tol else t for t, tol in zip(tokens, tolerant, strict=True)]
+    tokens, tolerant = _compound_numbers(tokens, tolerant)
     if not person:
         _strip_legal(tokens, tolerant, legal)
     drop = gl.honorifics | gl.ranks if person else gl.honorifics
@@ -237,6 +271,7 @@ def _finish(tokens: list[str], tolerant: list[int], legal: set[str], person: boo
     if keep and len(keep) < len(tokens):
         tokens = [tokens[i] for i in keep]
         tolerant = [tolerant[i] for i in keep]
+    tokens = [fold(t) for t in tokens]
     return NameForm(tuple(tokens), tuple(tolerant), frozenset(legal))
 
 
@@ -258,12 +293,28 @@ def _strip_legal(tokens: list[str], tolerant: list[int], legal: set[str]) -> Non
                 del tokens[:n], tolerant[:n]
                 changed = True
                 break
+        if not changed and len(tokens) > 1 and len(tokens[-1]) >= 9:  # "Aktiengeselschaft": one typo
+            last = tokens[-1]
+            near = process.extractOne(last, list(lf.long_words), scorer=OSA.distance, score_cutoff=1)
+            if near is not None:
+                legal.add(lf.long_words[near[0]])
+                del tokens[-1:], tolerant[-1:]
+                changed = True
+
+
+_ALTERNATIVES = re.compile(r"(?<=[^\W\d_]{3})\s*/\s*(?=[^\W\d_]{3})")  # "AL-QA'IDA/ISLAMIC ARMY"
 
 
 @lru_cache(maxsize=100_000)
 def name_forms(text: str, person: bool = False) -> tuple[NameForm, ...]:
-    """All forms of a name. `person` keeps legal-form-looking tokens (a person named 'Sa' stays 'sa')."""
+    """All forms of a name. `person` keeps legal-form-looking tokens (a person named 'Sa' stays 'sa').
+
+    A name written as alternatives split by a slash also has a form for each alternative.
+    """
     forms = _forms(text, person)
+    parts = _ALTERNATIVES.split(text)
+    if len(parts) > 1:
+        forms += [f for part in parts for f in _forms(part, person) if f not in forms]
     return tuple(f for f in forms if f.tokens) or (NameForm((), (), frozenset()),)
 
 

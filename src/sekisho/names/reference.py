@@ -22,6 +22,7 @@ class LegalForms:
     start: frozenset[tuple[str, ...] | str]  # forms that may also be removed at the start
     max_len: int
     generic: frozenset[str]  # codes used interchangeably in English names (Co., Ltd., Inc. …)
+    long_words: dict[str, str]  # one-word forms long enough to recognise with a typo ("Aktiengeselschaft")
 
 
 @cache
@@ -34,13 +35,19 @@ def legal_forms() -> LegalForms:
             latin[tuple(unicodedata.normalize("NFKC", str(form)).casefold().split())] = code
         for form in groups.get("cjk", []):
             cjk[unicodedata.normalize("NFKC", str(form)).replace(" ", "")] = code
+    # a cut-off last word ("JOINT STOCK COMPAN", "Co., Limit") still names the form
+    for form, code in list(latin.items()):
+        if len(form) >= 2:
+            for k in range(4, len(form[-1])):
+                latin.setdefault((*form[:-1], form[-1][:k]), code)
     start: set[tuple[str, ...] | str] = set()
     for form in data["start"]:
         text = unicodedata.normalize("NFKC", str(form))
         start.add(text.replace(" ", "") if not text.isascii() else tuple(text.casefold().split()))
         start.add(tuple(text.casefold().split()))
+    long_words = {form[0]: code for form, code in latin.items() if len(form) == 1 and len(form[0]) >= 10}
     return LegalForms(latin, cjk, frozenset(start), max(len(k) for k in latin),
-                      frozenset(str(g) for g in data["generic"]))
+                      frozenset(str(g) for g in data["generic"]), long_words)
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,8 @@ class Glossary:
     synonyms: dict[str, str]
     honorifics: frozenset[str]
     ranks: frozenset[str]
+    places: frozenset[str]  # place words in company names ("Deutsche Bank (Schweiz)"): they weigh little
+    korean_surnames: dict[str, str]  # Hangul surname -> its usual spelling (박 -> park, 이 -> lee)
 
 
 @cache
@@ -57,4 +66,6 @@ def glossary() -> Glossary:
     data = _yaml("glossary.yml")
     terms = {unicodedata.normalize("NFKC", str(k)): tuple(str(v).split()) for k, v in data["terms"].items()}
     return Glossary(terms, max(len(k) for k in terms), {str(k): str(v) for k, v in data["synonyms"].items()},
-                    frozenset(str(h) for h in data["honorifics"]), frozenset(str(r) for r in data["ranks"]))
+                    frozenset(str(h) for h in data["honorifics"]), frozenset(str(r) for r in data["ranks"]),
+                    frozenset(str(p) for p in data["places"]),
+                    {str(k): str(v) for k, v in data["korean_surnames"].items()})
