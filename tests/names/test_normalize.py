@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sekisho.names.normalize import compact_key, name_forms, normalize
@@ -56,6 +56,8 @@ def test_readings() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40))
+@example("Y:0:I")  # folding y -> i must not leave a repeated token behind
+@example("B 아")  # single letters from different scripts join on the first pass too
 def test_never_crashes_and_idempotent(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once

@@ -13,9 +13,9 @@ Steps, in this fixed order:
     runs of single letters joined ("A.B.C." -> "abc").
  6. English spelling variants and number words folded (industries -> industry, three -> 3).
  7. Legal forms removed from the end (and, for prefix forms such as OOO, from the start), recorded apart.
- 8. Honorifics (and, in person names, ranks such as "General") removed while another token
+ 8. Spellings transliterations use interchangeably folded: "ks"+vowel -> "x", "y" -> "i".
+ 9. Honorifics (and, in person names, ranks such as "General") removed while another token
     remains; a token repeated in a name kept once.
- 9. Spellings transliterations use interchangeably folded: "ks"+vowel -> "x", "y" -> "i".
 
 Each token remembers whether it came from a script that leaves vowels out (Arabic, Hebrew, Thai:
 ABJAD) or inserts them and merges consonants (kana, Hangul, Han readings: SYLLABIC); only such tokens
@@ -257,6 +257,13 @@ def _compound_numbers(tokens: list[str], tolerant: list[int]) -> tuple[list[str]
     return out_t, out_l
 
 
+@lru_cache(maxsize=2)
+def _titles(person: bool) -> frozenset[str]:
+    """Honorifics, and for persons ranks, as folded tokens."""
+    gl = glossary()
+    return frozenset(fold(t) for t in (gl.honorifics | gl.ranks if person else gl.honorifics))
+
+
 def _finish(tokens: list[str], tolerant: list[int], legal: set[str], person: bool) -> NameForm:
     gl = glossary()
     tokens = [_LEET.sub(lambda m: m[0].translate(_LEET_MAP), t) if not tol and not t.isdigit() else t
@@ -266,12 +273,12 @@ def _finish(tokens: list[str], tolerant: list[int], legal: set[str], person: boo
     tokens, tolerant = _compound_numbers(tokens, tolerant)
     if not person:
         _strip_legal(tokens, tolerant, legal)
-    drop = gl.honorifics | gl.ranks if person else gl.honorifics
+    tokens = [fold(t) for t in tokens]
+    drop = _titles(person)
     keep = [i for i, t in enumerate(tokens) if t not in drop and t not in tokens[:i]]
     if keep and len(keep) < len(tokens):
         tokens = [tokens[i] for i in keep]
         tolerant = [tolerant[i] for i in keep]
-    tokens = [fold(t) for t in tokens]
     return NameForm(tuple(tokens), tuple(tolerant), frozenset(legal))
 
 
