@@ -16,7 +16,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from sekisho.names.normalize import ABJAD, SYLLABIC
+from sekisho.names.normalize import ABJAD, EXACT, SYLLABIC
 from sekisho.names.phonetic import devowel, onsets, skeletons
 
 TOKEN_CUTOFF = 0.70
@@ -26,6 +26,21 @@ ABJAD_DISCOUNT = 0.95  # consonants alike is never quite as good as the same spe
 # similarity is scaled by 0.85 + 0.15 x spelling similarity.
 SKELETON_FLOOR = 0.40
 JOINED_EDITS = 1  # "AlQaida" / "Al Qaeda"; a looser match of a joined pair is a different name
+# A syllabic reading against two list words written together must also be spelt alike: "arukaida"
+# (アルカイダ) ~ "al qaida" is 0.625, while "jianding" (健鼎) ~ "joanna zhong" is 0.45 though their
+# skeletons agree.
+JOINED_READING_FLOOR = 0.62
+
+
+def pair_tolerance(a: int, b: int) -> int:
+    """How two tokens may differ: by their consonants only when one is a Latin spelling and the other
+    a reading of a script that leaves vowels out (ABJAD) or puts them in (SYLLABIC). Two readings
+    ("taiduanxingie", a Chinese reading, and "changuan shinion", a katakana one) compare by spelling."""
+    if a == EXACT:
+        return b if b in (ABJAD, SYLLABIC) else EXACT
+    if b == EXACT:
+        return a if a in (ABJAD, SYLLABIC) else EXACT
+    return EXACT
 
 
 def token_similarity(a: str, b: str, tolerant: int) -> float:
@@ -86,7 +101,10 @@ class Pair:
 def _similar_pairs(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...], ctol: tuple[int, ...]
                    ) -> list[tuple[float, int, int]]:
     """(similarity, i, j) for every token pair at or above TOKEN_CUTOFF."""
-    if not any(qtol) and not any(ctol) and min(map(len, q)) > 1 and min(map(len, c)) > 1:
+    lenient = (ABJAD, SYLLABIC)
+    spelling_only = not ((EXACT in qtol and any(t in lenient for t in ctol))
+                         or (EXACT in ctol and any(t in lenient for t in qtol)))
+    if spelling_only and min(map(len, q)) > 1 and min(map(len, c)) > 1:
         # plain Latin tokens: the whole matrix in one call (same values as token_similarity)
         matrix = process.cdist(q, c, scorer=OSA.normalized_similarity, score_cutoff=TOKEN_CUTOFF,
                                dtype=np.float64)
@@ -95,7 +113,7 @@ def _similar_pairs(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...]
     out = []
     for i, a in enumerate(q):
         for j, b in enumerate(c):
-            s = token_similarity(a, b, max(qtol[i], ctol[j]))
+            s = token_similarity(a, b, pair_tolerance(qtol[i], ctol[j]))
             if s >= TOKEN_CUTOFF:
                 out.append((s, i, j))
     return out
@@ -133,7 +151,9 @@ def _joined(a: tuple[str, ...], atol: tuple[int, ...], b: tuple[str, ...], btol:
             if j in used_b or j + 1 in used_b:
                 continue
             joined = b[j] + b[j + 1]
-            tol = max(atol[i], btol[j], btol[j + 1])
+            tol = pair_tolerance(atol[i], max(btol[j], btol[j + 1]))
+            if tol == SYLLABIC and OSA.normalized_similarity(tok, joined) < JOINED_READING_FLOOR:
+                continue  # two list words against one reading: consonants alone say too little
             if tol:  # crossed a script: compared as any token is ("bd llh" ~ "abdullah")
                 s = token_similarity(tok, joined, tol)
             elif OSA.distance(tok, joined, score_cutoff=JOINED_EDITS) <= JOINED_EDITS:

@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA
 
 from sekisho.lists.model import EntityType, LoadedList, NameKind
 from sekisho.match.align import JOINED_EDITS, SKELETON_FLOOR, TOKEN_CUTOFF, credits, token_similarity
-from sekisho.names.normalize import ABJAD, NameForm, compact_key, fold, name_forms
+from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, fold, name_forms
 from sekisho.names.phonetic import skeletons
 from sekisho.names.reference import glossary
 
@@ -38,6 +38,7 @@ MIN_WEIGHT = 0.3
 MAX_BONUS = 0.05  # the most any non-name feature adds (country + birth date), see scorer
 
 Reach = tuple[np.ndarray, np.ndarray, np.ndarray]
+_BIT = {EXACT: 1, ABJAD: 2, SYLLABIC: 4, STRICT: 8}
 _NO_FORMS = np.zeros(0, np.int64)
 _NO_GAIN = np.zeros(0)
 
@@ -96,9 +97,13 @@ def _deletion_keys(token: str) -> list[str]:
     return ["d:" + d for d in _deletes(token)]
 
 
+def _skeleton_keys(token: str) -> list[str]:
+    return ["s:" + sk for sk in skeletons(token) if len(sk) >= 2]
+
+
 def _sound_keys(token: str) -> list[str]:
     """Phonetic skeletons, and 4-letter prefix and suffix of a long token (two typos)."""
-    keys = ["s:" + sk for sk in skeletons(token) if len(sk) >= 2]
+    keys = _skeleton_keys(token)
     if len(token) >= 7:
         keys.append("p:" + token[:4])
         keys.append("x:" + token[-4:])
@@ -148,7 +153,7 @@ class Index:
     # vocabulary: list tokens and joined neighbour pairs
     vocab: dict[str, int] = field(default_factory=dict)
     vocab_tokens: list[str] = field(default_factory=list)
-    vocab_tolerant: list[int] = field(default_factory=list)
+    vocab_mask: list[int] = field(default_factory=list)  # bit per tolerance the token appears with
     vocab_weight: list[float] = field(default_factory=list)
     # token id -> form ids, as one flat array sliced by offsets (compact, and fast to pickle)
     post_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
@@ -165,7 +170,7 @@ class Index:
     floor_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
     person_np: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     vocab_np: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
-    vocab_tol_np: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    vocab_mask_np: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
     vocab_single: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     vocab_len: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     vocab_weight_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -175,7 +180,7 @@ class Index:
         """Pickle the columns only: the memo starts empty and the numpy views are rebuilt on load."""
         state = dict(self.__dict__)
         state["_reach"] = {}
-        for derived in ("total_np", "floor_np", "person_np", "vocab_np", "vocab_tol_np", "vocab_single",
+        for derived in ("total_np", "floor_np", "person_np", "vocab_np", "vocab_mask_np", "vocab_single",
                         "vocab_len", "vocab_weight_np"):
             state.pop(derived, None)
         return state
@@ -189,7 +194,7 @@ class Index:
         self.floor_np = np.asarray(self.form_floor, dtype=np.float64)
         self.person_np = np.asarray(self.form_person, dtype=bool)
         self.vocab_np = np.asarray(self.vocab_tokens, dtype=object)
-        self.vocab_tol_np = np.asarray(self.vocab_tolerant, dtype=np.int8)
+        self.vocab_mask_np = np.asarray(self.vocab_mask, dtype=np.int8)
         self.vocab_single = np.asarray([len(w) == 1 for w in self.vocab_tokens], dtype=bool)
         self.vocab_len = np.asarray([len(w) for w in self.vocab_tokens], dtype=np.int64)
         self.vocab_weight_np = np.asarray(self.vocab_weight, dtype=np.float64)
@@ -265,17 +270,25 @@ class Index:
             ids = np.fromiter(reached, dtype=np.int64, count=len(reached))
             raw = process.cdist([token], self.vocab_np[ids].tolist(), scorer=OSA.normalized_similarity,
                                 dtype=np.float64)[0]
-            tol = np.maximum(self.vocab_tol_np[ids], tolerant)
+            # a list token may appear with several tolerances: the most lenient pairing bounds them all
+            mask = self.vocab_mask_np[ids]
+            if tolerant == EXACT:
+                abjad, syllabic = (mask & _BIT[ABJAD]) > 0, (mask & _BIT[SYLLABIC]) > 0
+            else:
+                lenient = (mask & _BIT[EXACT]) > 0
+                abjad, syllabic = lenient & (tolerant == ABJAD), lenient & (tolerant == SYLLABIC)
             single = self.vocab_single[ids] | (len(token) == 1)
-            plain = (tol == 0) & ~single  # the spelling similarity is the whole answer
+            plain = ~abjad & ~syllabic & ~single  # the spelling similarity is the whole answer
             hit = plain & (raw >= TOKEN_CUTOFF)
             found.update(zip(ids[hit].tolist(), raw[hit].tolist(), strict=True))
             # the rest need token_similarity; syllabic pairs spelt less alike than SKELETON_FLOOR never match
-            check = ~plain & ((tol == ABJAD) | single | (raw >= SKELETON_FLOOR))
-            for other in ids[check].tolist():
-                s = token_similarity(token, self.vocab_tokens[other], max(tolerant, self.vocab_tolerant[other]))
-                if s >= TOKEN_CUTOFF:
-                    found[other] = s
+            check = ~plain & (abjad | single | (raw >= SKELETON_FLOOR))
+            for k in np.flatnonzero(check).tolist():
+                text = self.vocab_tokens[int(ids[k])]
+                tols = [t for t, on in ((ABJAD, abjad[k]), (SYLLABIC, syllabic[k])) if on] or [EXACT]
+                sim = max(token_similarity(token, text, t) for t in tols)
+                if sim >= TOKEN_CUTOFF:
+                    found[int(ids[k])] = sim
         return list(found.items())
 
     def reach(self, token: str, tolerant: int, joined: bool = False) -> Reach:
@@ -427,7 +440,8 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
                     if not form.tokens or form.tokens in seen:
                         continue
                     if has_latin and any(form.tolerant):
-                        form = NameForm(form.tokens, (0,) * len(form.tokens), form.legal_forms)
+                        form = NameForm(form.tokens, tuple(STRICT if t else EXACT for t in form.tolerant),
+                                        form.legal_forms)
                     seen.add(form.tokens)
                     pending.append((eid, name.value, name.kind, form))
                     for tok in set(form.tokens):
@@ -440,19 +454,20 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
     fully_keyed: set[int] = set()
 
     def token_id(tok: str, tolerant: int, weight: float, keyed: bool) -> int:
-        # Latin joined neighbours get deletion keys only: they align within one edit (align.JOINED_EDITS)
+        # Latin joined neighbours get deletion keys (a Latin token aligns with them within one edit,
+        # align.JOINED_EDITS) and skeleton keys (a reading aligns with them by its consonants)
         tid = index.vocab.get(tok)
         if tid is None:
             tid = len(index.vocab_tokens)
             index.vocab[tok] = tid
             index.vocab_tokens.append(tok)
-            index.vocab_tolerant.append(tolerant)
+            index.vocab_mask.append(_BIT[tolerant])
             index.vocab_weight.append(weight)
             postings.append([])
-            for key in _deletion_keys(tok):
+            for key in _deletion_keys(tok) + _skeleton_keys(tok):
                 _add(index.keys, key, tid)
         else:
-            index.vocab_tolerant[tid] = max(index.vocab_tolerant[tid], tolerant)
+            index.vocab_mask[tid] |= _BIT[tolerant]
             index.vocab_weight[tid] = max(index.vocab_weight[tid], weight)  # the bound needs the largest
         if keyed and tid not in fully_keyed:
             fully_keyed.add(tid)
@@ -470,7 +485,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
                 plist.append(fid)
         for i in range(len(toks) - 1):
             tol = max(form.tolerant[i], form.tolerant[i + 1])
-            joined = token_id(toks[i] + toks[i + 1], tol, weights[i] + weights[i + 1], tol > 0)
+            joined = token_id(toks[i] + toks[i + 1], tol, weights[i] + weights[i + 1], tol in (ABJAD, SYLLABIC))
             if not postings[joined] or postings[joined][-1] != fid:
                 postings[joined].append(fid)
     index.post_start = np.cumsum([0, *(len(p) for p in postings)], dtype=np.int64)

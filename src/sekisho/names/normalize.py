@@ -37,8 +37,9 @@ from sekisho.names.scripts import char_script
 from sekisho.names.transliterate import chinese_syllables, hangul_syllables, japanese_words, to_ascii
 
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
-# How a token may differ from its Latin spelling because of the script it came from
-EXACT, ABJAD, SYLLABIC = 0, 1, 2
+# How a token may differ from its Latin spelling because of the script it came from. STRICT marks a
+# list reading that is compared letter for letter all the same (see match.index.build_index).
+EXACT, ABJAD, SYLLABIC, STRICT = 0, 1, 2, 3
 _ABJAD_SCRIPTS = frozenset({"Arab", "Hebr", "Thai"})
 _SPLIT = re.compile(r"[^0-9a-z]+")
 
