@@ -329,7 +329,8 @@ class Index:
         return result
 
     def candidates(self, forms: Sequence[NameForm], threshold: float, limit: int,
-                   form_weights: Sequence[tuple[float, ...]] | None = None) -> list[int]:
+                   form_weights: Sequence[tuple[float, ...]] | None = None, organization: bool = False
+                   ) -> list[int]:
         """Form ids whose score can reach `threshold`, best first, at most `limit`.
 
         Each query form (reading) is bounded separately, as the scorer takes the best reading; a list
@@ -341,7 +342,7 @@ class Index:
         bound_parts: list[np.ndarray] = []
         for k, form in enumerate(forms):
             weights = list(form_weights[k]) if form_weights else [self.weight(t) for t in form.tokens]
-            fids, bound = self._bound(form, weights)
+            fids, bound = self._bound(form, weights, organization)
             ok = bound >= need
             fids_parts.append(fids[ok])
             bound_parts.append(bound[ok])
@@ -353,7 +354,7 @@ class Index:
             ranked = ranked[np.sort(first)]
         return [int(f) for f in ranked[:limit]]
 
-    def _bound(self, form: NameForm, weights: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    def _bound(self, form: NameForm, weights: list[float], organization: bool) -> tuple[np.ndarray, np.ndarray]:
         """(forms reached, upper bound of q_cov * c_cov for each) for one query form.
 
         Each query token adds, to every form it reaches, its best credit times its weight (query
@@ -364,7 +365,8 @@ class Index:
         """
         n = len(form.tokens)
         w = np.asarray(weights)
-        total_q, floor_q = sum(weights) or 1.0, lightest_total(form.tokens, weights)
+        total_q = sum(weights) or 1.0
+        floor_q = total_q if organization else lightest_total(form.tokens, weights)
         alone = [(i, self.reach(t, tol)) for i, (t, tol) in enumerate(zip(form.tokens, form.tolerant, strict=True))]
         alone = [(i, r) for i, r in alone if len(r[0])]
         joined = []
@@ -382,7 +384,7 @@ class Index:
                 fids, rows = np.unique(np.concatenate([r[0] for _, r in alone]), return_inverse=True)
                 acc_q = np.bincount(rows, np.concatenate([r[1] * w[i] for i, r in alone]), len(fids))
                 acc_c = np.bincount(rows, np.concatenate([r[2] for _, r in alone]), len(fids))
-            return fids, self._coverages(fids, acc_q, acc_c, total_q, floor_q)
+            return fids, self._coverages(fids, acc_q, acc_c, total_q, floor_q, organization)
         parts = [r for _, r in alone] + [r for _, r in joined]
         sizes = [len(r[0]) for r in parts]
         fids, rows = np.unique(np.concatenate([r[0] for r in parts]), return_inverse=True)
@@ -399,14 +401,16 @@ class Index:
         for cc in (c, c + 1):
             mat_q[r, cc] = np.maximum(mat_q[r, cc], gain_q[n_alone:])
             mat_c[r, cc] = np.maximum(mat_c[r, cc], half)
-        return fids, self._coverages(fids, mat_q @ w, mat_c.sum(axis=1), total_q, floor_q)
+        return fids, self._coverages(fids, mat_q @ w, mat_c.sum(axis=1), total_q, floor_q, organization)
 
     def _coverages(self, fids: np.ndarray, acc_q: np.ndarray, acc_c: np.ndarray, total_q: float,
-                   floor_q: float) -> np.ndarray:
-        """q_cov x c_cov bound from the summed gains: against a person, either side's middle names
-        may count little (scorer.name_similarity), so the smallest possible totals divide."""
+                   floor_q: float, organization: bool) -> np.ndarray:
+        """q_cov x c_cov bound from the summed gains: a query that is not an organisation, against
+        a person, may have either side's middle names count little (scorer.name_similarity), so
+        the smallest possible totals divide."""
         q_cov = acc_q / np.where(self.person_np[fids], floor_q, total_q)
-        bound: np.ndarray = np.minimum(q_cov, 1.0) * np.minimum(acc_c / self.floor_np[fids], 1.0)
+        c_total = self.total_np[fids] if organization else self.floor_np[fids]
+        bound: np.ndarray = np.minimum(q_cov, 1.0) * np.minimum(acc_c / c_total, 1.0)
         return bound
 
 

@@ -252,7 +252,8 @@ def score_form(index: Index, query: Query, fid: int, qweights: list[tuple[float,
     best_qw: tuple[float, ...] = ()
     for k, qf in enumerate(query.forms):
         qw = qweights[k] if qweights else index.weights(qf.tokens, query.organization)
-        s, pairs = name_similarity(qf, qw, record.form, record.weights, entity.type is EntityType.PERSON)
+        person = entity.type is EntityType.PERSON and not query.organization
+        s, pairs = name_similarity(qf, qw, record.form, record.weights, person)
         if s > best:
             best, best_pairs, best_q, best_qw = s, pairs, qf, qw
     features = [Feature("name", best, f"{best_q.text!r} ~ {record.form.text!r}")]
