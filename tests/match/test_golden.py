@@ -31,6 +31,8 @@ CASES: list[dict[str, Any]] = [
     {"a": "C.B.A. Company", "b": "A.B.C. Company", "type": "organization", "match": False},
     {"a": "JC Juncker", "b": "Jean-Claude Juncker", "type": "person", "match": True},
     {"a": "N. Nazarbayev", "b": "Nursultan Nazarbayev", "type": "person", "match": True},
+    {"a": "Kim Jong-uun", "b": "Kim Jong-un", "type": "person", "match": True},
+    {"a": "Bashar Xal-Assad", "b": "Bashar al-Assad", "type": "person", "match": True},
     {"a": "Barack Obama", "b": "Barack Hussein Obama", "type": "person", "match": True},
     {"a": "Hans O Friedrich", "b": "Hans Joachim Friedrich", "type": "person", "match": False},
     {"a": "Siemens Aktiengeselschaft", "b": "Siemens AG", "type": "organization", "match": True},
@@ -56,6 +58,9 @@ CASES: list[dict[str, Any]] = [
     {"a": "משה", "b": "Moshe", "type": "person", "match": True},
     {"a": "三菱重工業株式会社", "b": "Mitsui & Co., Ltd.", "type": None, "match": False},
     {"a": "トヨタ自動車", "b": "Hajji Mudir", "type": None, "match": False},
+    # a Chinese reading against a katakana reading, or against two Latin words written together
+    {"a": "台端興業股份有限公司", "b": "チャングァン・シンヨン・コーポレーション", "type": None, "match": False},
+    {"a": "健鼎科技股份有限公司", "b": "JOANNA ZHONG", "type": None, "match": False},
 ]
 
 

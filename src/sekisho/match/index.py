@@ -23,7 +23,14 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from sekisho.lists.model import EntityType, LoadedList, NameKind
-from sekisho.match.align import JOINED_EDITS, SKELETON_FLOOR, TOKEN_CUTOFF, credits, token_similarity
+from sekisho.match.align import (
+    JOINED_EDITS,
+    JOINED_READING_FLOOR,
+    SKELETON_FLOOR,
+    TOKEN_CUTOFF,
+    credits,
+    token_similarity,
+)
 from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, fold, name_forms
 from sekisho.names.phonetic import skeletons
 from sekisho.names.reference import glossary
@@ -154,6 +161,7 @@ class Index:
     vocab: dict[str, int] = field(default_factory=dict)
     vocab_tokens: list[str] = field(default_factory=list)
     vocab_mask: list[int] = field(default_factory=list)  # bit per tolerance the token appears with
+    vocab_real_list: list[bool] = field(default_factory=list)  # a token of some name, not only a joined pair
     vocab_weight: list[float] = field(default_factory=list)
     # token id -> form ids, as one flat array sliced by offsets (compact, and fast to pickle)
     post_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
@@ -171,6 +179,7 @@ class Index:
     person_np: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     vocab_np: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
     vocab_mask_np: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    vocab_real: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     vocab_single: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     vocab_len: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     vocab_weight_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -180,7 +189,7 @@ class Index:
         """Pickle the columns only: the memo starts empty and the numpy views are rebuilt on load."""
         state = dict(self.__dict__)
         state["_reach"] = {}
-        for derived in ("total_np", "floor_np", "person_np", "vocab_np", "vocab_mask_np", "vocab_single",
+        for derived in ("total_np", "floor_np", "person_np", "vocab_np", "vocab_mask_np", "vocab_real", "vocab_single",
                         "vocab_len", "vocab_weight_np"):
             state.pop(derived, None)
         return state
@@ -195,6 +204,7 @@ class Index:
         self.person_np = np.asarray(self.form_person, dtype=bool)
         self.vocab_np = np.asarray(self.vocab_tokens, dtype=object)
         self.vocab_mask_np = np.asarray(self.vocab_mask, dtype=np.int8)
+        self.vocab_real = np.asarray(self.vocab_real_list, dtype=bool)
         self.vocab_single = np.asarray([len(w) == 1 for w in self.vocab_tokens], dtype=bool)
         self.vocab_len = np.asarray([len(w) for w in self.vocab_tokens], dtype=np.int64)
         self.vocab_weight_np = np.asarray(self.vocab_weight, dtype=np.float64)
@@ -246,14 +256,15 @@ class Index:
         Every reached token's spelling similarity comes from one vectorised call; only pairs where the
         script-aware comparison (or an initial) can change the answer go through align.token_similarity.
         A `joined` query token (two query tokens written together) aligns only within one edit
-        (align.JOINED_EDITS), which the exact and one-deletion keys find in full.
+        (align.JOINED_EDITS), which the exact and one-deletion keys find in full; a joined reading
+        only where also spelt alike (align.JOINED_READING_FLOOR).
         """
         found: dict[int, float] = {}
         tid = self.vocab.get(token)
         if tid is not None:
             found[tid] = 1.0
         reached: set[int] = set()
-        for key in ["d:" + token, *(_deletion_keys(token) if joined else _keys(token))]:
+        for key in ["d:" + token, *(_deletion_keys(token) if joined and tolerant == EXACT else _keys(token))]:
             reached.update(_values(self.keys.get(key)))
         for shorter in _deletes(token):  # the query has one letter more than the list token
             other = self.vocab.get(shorter)
@@ -261,7 +272,7 @@ class Index:
                 reached.add(other)
         if tid is not None:
             reached.discard(tid)
-        if reached and joined:
+        if reached and joined and tolerant == EXACT:
             ids = np.fromiter(reached, dtype=np.int64, count=len(reached))
             dist = process.cdist([token], self.vocab_np[ids].tolist(), scorer=OSA.distance, dtype=np.int32)[0]
             close = ids[dist <= JOINED_EDITS].tolist()
@@ -277,6 +288,10 @@ class Index:
             else:
                 lenient = (mask & _BIT[EXACT]) > 0
                 abjad, syllabic = lenient & (tolerant == ABJAD), lenient & (tolerant == SYLLABIC)
+            # a reading against two words written together must be spelt alike too (align._joined)
+            joined_pair = ~self.vocab_real[ids] if not joined else np.ones(len(ids), dtype=bool)
+            unlike = syllabic & joined_pair & (raw < JOINED_READING_FLOOR)
+            abjad, syllabic = abjad & ~unlike, syllabic & ~unlike
             single = self.vocab_single[ids] | (len(token) == 1)
             plain = ~abjad & ~syllabic & ~single  # the spelling similarity is the whole answer
             hit = plain & (raw >= TOKEN_CUTOFF)
@@ -372,7 +387,7 @@ class Index:
         joined = []
         for i in range(n - 1):
             tol = max(form.tolerant[i], form.tolerant[i + 1])
-            joined.append((i, self.reach(form.tokens[i] + form.tokens[i + 1], tol, joined=not tol)))
+            joined.append((i, self.reach(form.tokens[i] + form.tokens[i + 1], tol, joined=True)))
         joined = [(i, r) for i, r in joined if len(r[0])]
         if not alone and not joined:
             return _NO_FORMS, _NO_GAIN
@@ -457,7 +472,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
 
     fully_keyed: set[int] = set()
 
-    def token_id(tok: str, tolerant: int, weight: float, keyed: bool) -> int:
+    def token_id(tok: str, tolerant: int, weight: float, keyed: bool, real: bool) -> int:
         # Latin joined neighbours get deletion keys (a Latin token aligns with them within one edit,
         # align.JOINED_EDITS) and skeleton keys (a reading aligns with them by its consonants)
         tid = index.vocab.get(tok)
@@ -466,6 +481,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             index.vocab[tok] = tid
             index.vocab_tokens.append(tok)
             index.vocab_mask.append(_BIT[tolerant])
+            index.vocab_real_list.append(real)
             index.vocab_weight.append(weight)
             postings.append([])
             for key in _deletion_keys(tok) + _skeleton_keys(tok):
@@ -473,6 +489,8 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
         else:
             index.vocab_mask[tid] |= _BIT[tolerant]
             index.vocab_weight[tid] = max(index.vocab_weight[tid], weight)  # the bound needs the largest
+        if real:
+            index.vocab_real_list[tid] = True
         if keyed and tid not in fully_keyed:
             fully_keyed.add(tid)
             for key in _sound_keys(tok):
@@ -484,12 +502,13 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
         fid = index.add_form(eid, text, kind, form, is_organization(etype, form), etype is EntityType.PERSON)
         toks, weights = form.tokens, index.form_weights[fid]
         for i, tok in enumerate(toks):
-            plist = postings[token_id(tok, form.tolerant[i], weights[i], True)]
+            plist = postings[token_id(tok, form.tolerant[i], weights[i], True, True)]
             if not plist or plist[-1] != fid:
                 plist.append(fid)
         for i in range(len(toks) - 1):
             tol = max(form.tolerant[i], form.tolerant[i + 1])
-            joined = token_id(toks[i] + toks[i + 1], tol, weights[i] + weights[i + 1], tol in (ABJAD, SYLLABIC))
+            joined = token_id(toks[i] + toks[i + 1], tol, weights[i] + weights[i + 1], tol in (ABJAD, SYLLABIC),
+                              False)
             if not postings[joined] or postings[joined][-1] != fid:
                 postings[joined].append(fid)
     index.post_start = np.cumsum([0, *(len(p) for p in postings)], dtype=np.int64)

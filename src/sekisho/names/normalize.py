@@ -310,6 +310,7 @@ def _strip_legal(tokens: list[str], tolerant: list[int], legal: set[str]) -> Non
                 changed = True
 
 
+_HYPHEN = re.compile(r"(?<=[^\W\d_])[-‐‑](?=[^\W\d_])")
 _ALTERNATIVES = re.compile(r"(?<=[^\W\d_]{3})\s*/\s*(?=[^\W\d_]{3})")  # "AL-QA'IDA/ISLAMIC ARMY"
 
 
@@ -317,12 +318,15 @@ _ALTERNATIVES = re.compile(r"(?<=[^\W\d_]{3})\s*/\s*(?=[^\W\d_]{3})")  # "AL-QA'
 def name_forms(text: str, person: bool = False) -> tuple[NameForm, ...]:
     """All forms of a name. `person` keeps legal-form-looking tokens (a person named 'Sa' stays 'sa').
 
-    A name written as alternatives split by a slash also has a form for each alternative.
+    A name written as alternatives split by a slash also has a form for each alternative; a
+    hyphenated name also has a form with the hyphenated parts written as one word.
     """
     forms = _forms(text, person)
     parts = _ALTERNATIVES.split(text)
     if len(parts) > 1:
         forms += [f for part in parts for f in _forms(part, person) if f not in forms]
+    if _HYPHEN.search(text):  # "Jong-un" is also one word "Jongun", "al-Assad" also "alAssad"
+        forms += [f for f in _forms(_HYPHEN.sub("", text), person) if f not in forms]
     return tuple(f for f in forms if f.tokens) or (NameForm((), (), frozenset()),)
 
 
