@@ -5,7 +5,9 @@
 Parties are generated with a seed from real name populations in ../shared/data/populations (Forbes
 Global 2000, GLEIF legal names, Taiwan listed companies in Chinese) and from person names recombined
 from the lists, plus a share of true list names with realistic distortions (typos, dropped or
-reordered tokens, case, added legal forms). Prints one JSON object.
+reordered tokens, case, added legal forms). Companies are drawn with replacement, so parties repeat
+as they do in real order and payment files; `unique_parties` says how many are distinct. Prints one
+JSON object.
 """
 
 from __future__ import annotations
@@ -134,6 +136,8 @@ def main() -> None:
     result = {
         "parties": args.parties,
         "parties_per_s": round(args.parties / elapsed, 1),
+        # parties repeat (companies are drawn with replacement); each worker screens a repeat once
+        "unique_parties": len(set(parties)),
         "parties_with_hits": n_hits,
         "peak_rss_mb": round(peak, 1),
         "index_load_s": round(load_s, 3),
