@@ -10,6 +10,7 @@ CASES: list[dict[str, Any]] = [
     # over-scoring complaints
     {"a": "George Bush", "b": "George Habbash", "type": "person", "match": False},
     {"a": "EMMA LLC", "b": "emma daniels", "type": None, "match": False},
+    {"a": "Emma LLC", "b": "EP-MMA", "type": None, "match": False},  # short hyphenated parts stay apart
     {"a": "Vladimir Petrov", "b": "Vladimir Putin", "type": "person", "match": False},
     {"a": "Tokyo Electron Co., Ltd.", "b": "Tokyo Trading Co., Ltd.", "type": None, "match": False},
     {"a": "Global Trading LLC", "b": "Global Technology LLC", "type": None, "match": False},

@@ -310,7 +310,7 @@ def _strip_legal(tokens: list[str], tolerant: list[int], legal: set[str]) -> Non
                 changed = True
 
 
-_HYPHEN = re.compile(r"(?<=[^\W\d_])[-‐‑](?=[^\W\d_])")
+_HYPHENATED = re.compile(r"([^\W\d_]+)[-‐‑]([^\W\d_]+)")
 _ALTERNATIVES = re.compile(r"(?<=[^\W\d_]{3})\s*/\s*(?=[^\W\d_]{3})")  # "AL-QA'IDA/ISLAMIC ARMY"
 
 
@@ -325,8 +325,9 @@ def name_forms(text: str, person: bool = False) -> tuple[NameForm, ...]:
     parts = _ALTERNATIVES.split(text)
     if len(parts) > 1:
         forms += [f for part in parts for f in _forms(part, person) if f not in forms]
-    if _HYPHEN.search(text):  # "Jong-un" is also one word "Jongun", "al-Assad" also "alAssad"
-        forms += [f for f in _forms(_HYPHEN.sub("", text), person) if f not in forms]
+    joined = _HYPHENATED.sub(lambda m: m[1] + m[2] if len(m[1]) + len(m[2]) >= 6 else m[0], text)
+    if joined != text:  # "Jong-un" is also one word "Jongun", "al-Assad" also "alAssad"; not "EP-MMA"
+        forms += [f for f in _forms(joined, person) if f not in forms]
     return tuple(f for f in forms if f.tokens) or (NameForm((), (), frozenset()),)
 
 
