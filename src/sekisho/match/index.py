@@ -97,7 +97,7 @@ def is_patronymic(token: str) -> bool:
 
 
 def _deletes(token: str) -> list[str]:
-    return [token[:i] + token[i + 1 :] for i in range(len(token))] if len(token) >= 4 else []
+    return [token[:i] + token[i + 1 :] for i in range(len(token))] if len(token) >= 3 else []
 
 
 def _deletion_keys(token: str) -> list[str]:
@@ -176,6 +176,7 @@ class Index:
     # numpy views of columns above, made by freeze() for the vectorised retrieval
     total_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
     floor_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    entity_np: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     person_np: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     vocab_np: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
     vocab_mask_np: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
@@ -189,8 +190,8 @@ class Index:
         """Pickle the columns only: the memo starts empty and the numpy views are rebuilt on load."""
         state = dict(self.__dict__)
         state["_reach"] = {}
-        for derived in ("total_np", "floor_np", "person_np", "vocab_np", "vocab_mask_np", "vocab_real", "vocab_single",
-                        "vocab_len", "vocab_weight_np"):
+        for derived in ("total_np", "entity_np", "floor_np", "person_np", "vocab_np", "vocab_mask_np", "vocab_real",
+                        "vocab_single", "vocab_len", "vocab_weight_np"):
             state.pop(derived, None)
         return state
 
@@ -201,6 +202,7 @@ class Index:
     def freeze(self) -> None:
         self.total_np = np.asarray(self.form_total, dtype=np.float64)
         self.floor_np = np.asarray(self.form_floor, dtype=np.float64)
+        self.entity_np = np.asarray(self.form_entity, dtype=np.int64)
         self.person_np = np.asarray(self.form_person, dtype=bool)
         self.vocab_np = np.asarray(self.vocab_tokens, dtype=object)
         self.vocab_mask_np = np.asarray(self.vocab_mask, dtype=np.int8)
@@ -266,7 +268,7 @@ class Index:
         reached: set[int] = set()
         for key in ["d:" + token, *(_deletion_keys(token) if joined and tolerant == EXACT else _keys(token))]:
             reached.update(_values(self.keys.get(key)))
-        for shorter in _deletes(token):  # the query has one letter more than the list token
+        for shorter in _deletes(token):  # the query has one letter more than the list token ("sou" ~ "so")
             other = self.vocab.get(shorter)
             if other is not None:
                 reached.add(other)
@@ -346,7 +348,7 @@ class Index:
     def candidates(self, forms: Sequence[NameForm], threshold: float, limit: int,
                    form_weights: Sequence[tuple[float, ...]] | None = None, organization: bool = False
                    ) -> list[int]:
-        """Form ids whose score can reach `threshold`, best first, at most `limit`.
+        """Form ids whose score can reach `threshold`, best first, of at most `limit` entities.
 
         Each query form (reading) is bounded separately, as the scorer takes the best reading; a list
         form keeps its best bound. Forms whose bound plus the largest bonus stays under the threshold
@@ -367,7 +369,12 @@ class Index:
         if len(forms) > 1:  # the same form through several readings: keep its best
             _, first = np.unique(ranked, return_index=True)
             ranked = ranked[np.sort(first)]
-        return [int(f) for f in ranked[:limit]]
+        # `limit` entities, with every passing form of each: one entry's many spellings do not
+        # crowd out its relatives ("Ayman" and "Ibrahim Sabawi Ibrahim Hasan al-Tikriti")
+        _, first = np.unique(self.entity_np[ranked], return_index=True)
+        if len(first) > limit:
+            ranked = ranked[: np.sort(first)[limit]]
+        return [int(f) for f in ranked]
 
     def _bound(self, form: NameForm, weights: list[float], organization: bool) -> tuple[np.ndarray, np.ndarray]:
         """(forms reached, upper bound of q_cov * c_cov for each) for one query form.
