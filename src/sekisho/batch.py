@@ -74,10 +74,12 @@ def screen_many(
             pending.append(chunk)
             yield [p for _, p in chunk]
 
-    with ctx.Pool(n, initializer=_init, initargs=(None, options)) as pool:
-        for results in pool.imap(_work, feed()):
-            chunk = pending.pop(0)
-            yield from zip((r for r, _ in chunk), results, strict=True)
-            if on_progress:
-                on_progress(len(chunk))
-    gc.unfreeze()
+    try:
+        with ctx.Pool(n, initializer=_init, initargs=(None, options)) as pool:
+            for results in pool.imap(_work, feed()):
+                chunk = pending.pop(0)
+                yield from zip((r for r, _ in chunk), results, strict=True)
+                if on_progress:
+                    on_progress(len(chunk))
+    finally:  # also when the caller stops reading early
+        gc.unfreeze()

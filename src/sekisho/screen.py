@@ -18,7 +18,7 @@ from sekisho.lists import registry
 from sekisho.lists.common import parse_dates
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import EntityType, NameKind
-from sekisho.match.index import EntityRef, Index, build_index, is_organization
+from sekisho.match.index import EntityRef, Index, build_index
 from sekisho.match.scorer import Query, Scored, score_form
 from sekisho.names.normalize import name_forms
 
@@ -210,7 +210,7 @@ class Screener:
         tiny = Index(idf=self.index.idf, max_weight=self.index.max_weight)
         tiny.entities.append(EntityRef("b", "compare", b, etype or EntityType.UNKNOWN, (), (), ()))
         for form in name_forms(b, etype is EntityType.PERSON):
-            tiny.add_form(0, b, NameKind.PRIMARY, form, is_organization(etype, form), etype is EntityType.PERSON)
+            tiny.add_form(0, b, NameKind.PRIMARY, form)
         query = make_query(Party(a, type=type))
         best = max((score_form(tiny, query, fid) for fid in range(len(tiny.form_entity))),
                    key=lambda s: s.score)

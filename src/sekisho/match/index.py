@@ -216,10 +216,12 @@ class Index:
                           NameForm(self.form_tokens[fid], self.form_tolerant[fid], self.form_legal[fid]),
                           self.form_weights[fid])
 
-    def add_form(self, entity: int, name: str, kind: NameKind, form: NameForm, organization: bool = False,
-                 person: bool = False) -> int:
+    def add_form(self, entity: int, name: str, kind: NameKind, form: NameForm) -> int:
+        """Add a name form of `entity` (already in `entities`); its type sets the weights and bound."""
         fid = len(self.form_entity)
-        weights = self.weights(form.tokens, organization)
+        etype = self.entities[entity].type
+        person = etype is EntityType.PERSON
+        weights = self.weights(form.tokens, is_organization(etype, form))
         self.form_person.append(person)
         self.form_floor.append(lightest_total(form.tokens, weights) if person else sum(weights) or 1.0)
         self.form_entity.append(entity)
@@ -358,7 +360,7 @@ class Index:
         fids_parts: list[np.ndarray] = []
         bound_parts: list[np.ndarray] = []
         for k, form in enumerate(forms):
-            weights = list(form_weights[k]) if form_weights else [self.weight(t) for t in form.tokens]
+            weights = list(form_weights[k] if form_weights else self.weights(form.tokens, organization))
             fids, bound = self._bound(form, weights, organization)
             ok = bound >= need
             fids_parts.append(fids[ok])
@@ -505,8 +507,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
         return tid
 
     for eid, text, kind, form in pending:
-        etype = index.entities[eid].type
-        fid = index.add_form(eid, text, kind, form, is_organization(etype, form), etype is EntityType.PERSON)
+        fid = index.add_form(eid, text, kind, form)
         toks, weights = form.tokens, index.form_weights[fid]
         for i, tok in enumerate(toks):
             plist = postings[token_id(tok, form.tolerant[i], weights[i], True, True)]
