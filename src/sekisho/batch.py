@@ -6,15 +6,17 @@ import gc
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sekisho.match.index import Index
 from sekisho.names.transliterate import warm_up
-from sekisho.screen import Hit, Options, Party, screen_partition
+from sekisho.screen import MEMO_SIZE, Hit, Options, Party, screen_partition
+
+Result = list[Hit] | str
 
 _INDEX: Index | None = None
 _OPTIONS: Options | None = None
-_MEMO: dict[Party, list[Hit] | str] = {}  # per worker process; the options are fixed for its life
 
 
 def _init(index: Index | None, options: Options) -> None:
@@ -22,23 +24,65 @@ def _init(index: Index | None, options: Options) -> None:
     if index is not None:
         _INDEX = index
     _OPTIONS = options
-    _MEMO.clear()
 
 
-def _work(chunk: list[Party]) -> list[list[Hit] | str]:
+def _work(chunk: list[Party]) -> list[Result]:
     assert _INDEX is not None and _OPTIONS is not None
-    return screen_partition(_INDEX, chunk, _OPTIONS, _MEMO)
+    return screen_partition(_INDEX, chunk, _OPTIONS)
 
 
-def _chunks(items: Iterable[tuple[int, Party]], size: int) -> Iterator[list[tuple[int, Party]]]:
-    chunk: list[tuple[int, Party]] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+@dataclass
+class _Chunk:
+    rows: list[tuple[int, Party]]
+    novel: list[Party]  # parties not sent before: the only ones screened
+    fresh: bool  # the results of earlier chunks are no longer referred to
+
+
+class _Planner:
+    """Splits the input into chunks and sends each distinct party to be screened once.
+
+    Order and payment files repeat the same counterparty endlessly; screening each repeat once in
+    the whole run (not once per worker) is most of a batch's speed. Results are remembered for at
+    most `memo_size` distinct parties: then the memory starts afresh and a repeat is screened again.
+    """
+
+    def __init__(self, chunk_size: int, memo_size: int) -> None:
+        self.chunk_size, self.memo_size = chunk_size, memo_size
+        self.sent: set[Party] = set()
+
+    def chunks(self, items: Iterable[tuple[int, Party]]) -> Iterator[_Chunk]:
+        rows: list[tuple[int, Party]] = []
+        novel: list[Party] = []
+        fresh = True
+        for row, party in items:
+            rows.append((row, party))
+            if party not in self.sent:
+                self.sent.add(party)
+                novel.append(party)
+            # rows are bounded too: a file of one party repeated still reports progress
+            if len(novel) >= self.chunk_size or len(rows) >= 16 * self.chunk_size:
+                yield _Chunk(rows, novel, fresh)
+                rows, novel, fresh = [], [], False
+                if len(self.sent) >= self.memo_size:
+                    self.sent.clear()
+                    fresh = True
+        if rows:
+            yield _Chunk(rows, novel, fresh)
+
+
+class _Results:
+    """The consumer's side of _Planner: every row's result, from its chunk's or an earlier one's."""
+
+    def __init__(self) -> None:
+        self.known: dict[Party, Result] = {}
+
+    def rows(self, chunk: _Chunk, results: list[Result]) -> Iterator[tuple[int, Result]]:
+        if chunk.fresh:
+            self.known.clear()
+        self.known.update(zip(chunk.novel, results, strict=True))
+        for row, party in chunk.rows:
+            found = self.known[party]
+            yield row, list(found) if isinstance(found, list) else found
 
 
 def screen_many(
@@ -48,38 +92,38 @@ def screen_many(
     workers: int = 0,
     chunk_size: int = 256,
     on_progress: Callable[[int], Any] | None = None,
-) -> Iterator[tuple[int, list[Hit] | str]]:
+) -> Iterator[tuple[int, Result]]:
     """(row, hits or error) for each (row, party), in input order, using `workers` processes.
 
-    Workers are forked so they share the parent's index pages instead of unpickling a copy.
+    Each distinct party is screened once (see _Planner). Workers are forked so they share the
+    parent's index pages instead of unpickling a copy.
     """
     n = workers or os.cpu_count() or 1
+    planner, results = _Planner(chunk_size, MEMO_SIZE), _Results()
     if n <= 1 or "fork" not in mp.get_all_start_methods():
-        memo: dict[Party, list[Hit] | str] = {}
-        for chunk in _chunks(parties, chunk_size):
-            results = screen_partition(index, [p for _, p in chunk], options, memo)
-            yield from zip((r for r, _ in chunk), results, strict=True)
+        for chunk in planner.chunks(parties):
+            yield from results.rows(chunk, screen_partition(index, chunk.novel, options))
             if on_progress:
-                on_progress(len(chunk))
+                on_progress(len(chunk.rows))
         return
     global _INDEX
     _INDEX = index  # inherited by the forked workers
     warm_up()
     gc.freeze()  # the index's objects stay out of the workers' collections, so their pages stay shared
     ctx = mp.get_context("fork")
-    pending: list[list[tuple[int, Party]]] = []
+    pending: list[_Chunk] = []
 
-    def feed() -> Iterator[list[Party]]:
-        for chunk in _chunks(parties, chunk_size):
+    def feed() -> Iterator[list[Party]]:  # runs in the pool's task thread, ahead of the results
+        for chunk in planner.chunks(parties):
             pending.append(chunk)
-            yield [p for _, p in chunk]
+            yield chunk.novel
 
     try:
         with ctx.Pool(n, initializer=_init, initargs=(None, options)) as pool:
-            for results in pool.imap(_work, feed()):
+            for screened in pool.imap(_work, feed()):
                 chunk = pending.pop(0)
-                yield from zip((r for r, _ in chunk), results, strict=True)
+                yield from results.rows(chunk, screened)
                 if on_progress:
-                    on_progress(len(chunk))
+                    on_progress(len(chunk.rows))
     finally:  # also when the caller stops reading early
         gc.unfreeze()

@@ -22,7 +22,7 @@ from sekisho.match.index import EntityRef, Index, build_index
 from sekisho.match.scorer import Query, Scored, score_form
 from sekisho.names.normalize import name_forms
 
-MEMO_SIZE = 200_000  # parties remembered per batch worker
+MEMO_SIZE = 200_000  # distinct parties whose results a batch remembers
 
 
 @dataclass(frozen=True)
