@@ -167,6 +167,11 @@ class Index:
     post_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     post_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     keys: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # lookup key -> token ids
+    # similar_tokens of every list token as a Latin query token, computed at build (empty in an index
+    # built by hand): a batch's query tokens are list tokens more often than not ("bank", "mohammed")
+    near_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    near_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    near_sim: np.ndarray = field(default_factory=lambda: np.zeros(0))
     idf: dict[str, float] = field(default_factory=dict)
     exact: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # compact original text -> forms
     identifiers: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # compact id -> entities
@@ -265,6 +270,10 @@ class Index:
         """
         found: dict[int, float] = {}
         tid = self.vocab.get(token)
+        if tid is not None and tolerant == EXACT and not joined and tid + 1 < len(self.near_start):
+            lo, hi = int(self.near_start[tid]), int(self.near_start[tid + 1])
+            if hi > lo:
+                return list(zip(self.near_flat[lo:hi].tolist(), self.near_sim[lo:hi].tolist(), strict=True))
         if tid is not None:
             found[tid] = 1.0
         reached: set[int] = set()
@@ -526,4 +535,19 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
         by_entity[eid].append(fid)
     index.entity_forms = [tuple(f) for f in by_entity]
     index.freeze()
+    _precompute_near(index)
     return index
+
+
+def _precompute_near(index: Index) -> None:
+    """Index.near_*: each list token's similar tokens as a Latin query token would find them."""
+    starts, flat, sims = [0], [], []
+    for tid, token in enumerate(index.vocab_tokens):
+        if index.vocab_real_list[tid]:
+            for other, sim in index.similar_tokens(token, EXACT):
+                flat.append(other)
+                sims.append(sim)
+        starts.append(len(flat))
+    index.near_flat = np.asarray(flat, dtype=np.int32)
+    index.near_sim = np.asarray(sims, dtype=np.float64)
+    index.near_start = np.asarray(starts, dtype=np.int64)
