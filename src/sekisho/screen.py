@@ -8,7 +8,7 @@ import pickle
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +142,7 @@ def screen_partition(index: Index, parties: Sequence[Party], options: Options,
 
 def _code_digest() -> str:
     """Changes whenever normalisation or indexing code or reference data changes."""
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__} nicknames {metadata.version('nicknames')}".encode())
     for pkg in ("sekisho.names", "sekisho.match"):
         root = resources.files(pkg)
         for entry in sorted(Path(str(root)).rglob("*"), key=str):

@@ -35,6 +35,11 @@ CASES: list[dict[str, Any]] = [
     {"a": "Kim Jong-uun", "b": "Kim Jong-un", "type": "person", "match": True},
     {"a": "Bashar Xal-Assad", "b": "Bashar al-Assad", "type": "person", "match": True},
     {"a": "Barack Obama", "b": "Barack Hussein Obama", "type": "person", "match": True},
+    # a nickname for its given name, never an initial-like stub ("Al") or a first name alone
+    {"a": "Ben Netanyahu", "b": "Benjamin Netanyahu", "type": "person", "match": True},
+    {"a": "Bill Clinton", "b": "William Clinton", "type": "person", "match": True},
+    {"a": "Al Qaida", "b": "Albert Qaida", "type": None, "match": False},
+    {"a": "Bill Gates", "b": "William Clinton", "type": "person", "match": False},
     {"a": "Hans O Friedrich", "b": "Hans Joachim Friedrich", "type": "person", "match": False},
     {"a": "Siemens Aktiengeselschaft", "b": "Siemens AG", "type": "organization", "match": True},
     {"a": "TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN", "b": "Tactical Missiles Corporation JSC",
@@ -79,6 +84,8 @@ def test_closer_name_scores_higher(screener: Any) -> None:
                                "Korea Mining Development Trading Corporation")
     partial, _ = screener.compare("Korea Mining Trading", "Korea Mining Development Trading Corporation")
     assert exact > typo > partial
+    nickname, _ = screener.compare("Ben Netanyahu", "Benjamin Netanyahu", "person")
+    assert 0.8 <= nickname < screener.compare("Benjamin Netanyahu", "Benjamin Netanyahu", "person")[0]
 
 
 def test_explanation_names_tokens(screener: Any) -> None:

@@ -58,6 +58,7 @@ def test_readings() -> None:
 @given(st.text(max_size=40))
 @example("Y:0:I")  # folding y -> i must not leave a repeated token behind
 @example("B 아")  # single letters from different scripts join on the first pass too
+@example("00:B:00:A")  # a repeated word dropped between two letters
 def test_never_crashes_and_idempotent(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once

@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 
 from sekisho.names.normalize import ABJAD, EXACT, SYLLABIC
 from sekisho.names.phonetic import devowel, onsets, skeletons
+from sekisho.names.reference import nickname_relatives
 
 TOKEN_CUTOFF = 0.70
 ABJAD_DISCOUNT = 0.95  # consonants alike is never quite as good as the same spelling
@@ -30,6 +31,9 @@ JOINED_EDITS = 1  # "AlQaida" / "Al Qaeda"; a looser match of a joined pair is a
 # (アルカイダ) ~ "al qaida" is 0.625, while "jianding" (健鼎) ~ "joanna zhong" is 0.45 though their
 # skeletons agree.
 JOINED_READING_FLOOR = 0.62
+# A nickname and its given name ("Ben" / "Benjamin", "Bill" / "William"), both spelt in Latin letters,
+# count as this similarity: as good as one typo in a long name, never as good as the same name.
+NICKNAME_SIM = 0.90
 
 
 def pair_tolerance(a: int, b: int) -> int:
@@ -62,6 +66,8 @@ def token_similarity(a: str, b: str, tolerant: int) -> float:
         short, long_ = (a, b) if len(a) == 1 else (b, a)
         if len(long_) > 1 and long_[0] == short:
             sim = max(sim, TOKEN_CUTOFF)
+    elif tolerant == EXACT and sim < NICKNAME_SIM and b in nickname_relatives().get(a, ()):
+        sim = NICKNAME_SIM
     return sim
 
 
@@ -108,6 +114,11 @@ def _similar_pairs(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...]
         # plain Latin tokens: the whole matrix in one call (same values as token_similarity)
         matrix = process.cdist(q, c, scorer=OSA.normalized_similarity, score_cutoff=TOKEN_CUTOFF,
                                dtype=np.float64)
+        relatives = nickname_relatives()
+        for i, a in enumerate(q):
+            for j, b in enumerate(c):
+                if b in relatives.get(a, ()) and matrix[i, j] < NICKNAME_SIM:
+                    matrix[i, j] = NICKNAME_SIM
         rows, cols = np.nonzero(matrix)
         return [(float(matrix[i, j]), int(i), int(j)) for i, j in zip(rows, cols, strict=True)]
     out = []

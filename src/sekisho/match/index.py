@@ -26,6 +26,7 @@ from sekisho.lists.model import EntityType, LoadedList, NameKind
 from sekisho.match.align import (
     JOINED_EDITS,
     JOINED_READING_FLOOR,
+    NICKNAME_SIM,
     SKELETON_FLOOR,
     TOKEN_CUTOFF,
     credits,
@@ -33,7 +34,7 @@ from sekisho.match.align import (
 )
 from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, fold, name_forms
 from sekisho.names.phonetic import skeletons
-from sekisho.names.reference import glossary
+from sekisho.names.reference import glossary, nickname_relatives
 
 _PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ovna|evna|ivna|ogly|oglu|kyzy)$")
 PATRONYMIC_WEIGHT = 0.25  # Russian patronymics are often left out of a query
@@ -317,6 +318,11 @@ class Index:
                 sim = max(token_similarity(token, text, t) for t in tols)
                 if sim >= TOKEN_CUTOFF:
                     found[int(ids[k])] = sim
+        if not joined:  # "ben" reaches "benjamin" (align.NICKNAME_SIM); a bound, so any tolerance
+            for name in nickname_relatives().get(token, ()):
+                other = self.vocab.get(name)
+                if other is not None and found.get(other, 0.0) < NICKNAME_SIM:
+                    found[other] = NICKNAME_SIM
         return list(found.items())
 
     def reach(self, token: str, tolerant: int, joined: bool = False) -> Reach:

@@ -276,10 +276,15 @@ def _finish(tokens: list[str], tolerant: list[int], legal: set[str], person: boo
         _strip_legal(tokens, tolerant, legal)
     tokens = [fold(t) for t in tokens]
     drop = _titles(person)
-    keep = [i for i, t in enumerate(tokens) if t not in drop and t not in tokens[:i]]
-    if keep and len(keep) < len(tokens):
+    while True:
+        keep = [i for i, t in enumerate(tokens) if t not in drop and t not in tokens[:i]]
+        if not keep or len(keep) == len(tokens):
+            break
         tokens = [tokens[i] for i in keep]
         tolerant = [tolerant[i] for i in keep]
+        # letters that a dropped word kept apart are now neighbours ("00 B 00 A", "A Mr B"): join
+        # them as the next pass would, so that normalising twice changes nothing
+        tokens, tolerant = _join_letters(tokens, tolerant)
     return NameForm(tuple(tokens), tuple(tolerant), frozenset(legal))
 
 

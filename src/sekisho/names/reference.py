@@ -69,3 +69,24 @@ def glossary() -> Glossary:
                     frozenset(str(h) for h in data["honorifics"]), frozenset(str(r) for r in data["ranks"]),
                     frozenset(str(p) for p in data["places"]),
                     {str(k): str(v) for k, v in data["korean_surnames"].items()})
+
+
+NICKNAME_MIN_LEN = 3  # "Al" (Albert) and "Ed" would also be the Arabic article and an initial-like stub
+
+
+@cache
+def nickname_relatives() -> dict[str, frozenset[str]]:
+    """English given names and their nicknames, both ways, as folded tokens: "ben" -> {"benjamin",
+    "benedict"}, "william" -> {"bill", "will", …}. From the curated `nicknames` dataset."""
+    from nicknames import NickNamer
+
+    from sekisho.names.normalize import fold
+
+    related: dict[str, set[str]] = {}
+    for canonical, nicks in NickNamer().nickname_lookup.items():
+        for nick in nicks:
+            a, b = fold(canonical), fold(nick)
+            if a != b and min(len(a), len(b)) >= NICKNAME_MIN_LEN and a.isalpha() and b.isalpha():
+                related.setdefault(a, set()).add(b)
+                related.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in related.items()}
