@@ -70,9 +70,11 @@ def test_index_finds_what_exhaustive_scoring_finds(screener: Any) -> None:
 
     index = screener.index
     options = Options(threshold=0.8, explain=False)
-    # a typo, a letter too many, a dropped word, words written together and apart
+    # a typo, a letter too many, a dropped word, words written together and apart, a nickname,
+    # doubled letters and a changed vowel
     for name in ["Vladimr Putin", "Korea Minning Development", "Banco Nacional Cuba", "Al Qaida Army",
-                 "Vladimir Putinn", "AlQaida", "Aero Caribbean Airlines", "Bob Kochiev"]:
+                 "Vladimir Putinn", "AlQaida", "Aero Caribbean Airlines", "Bob Kochiev",
+                 "Usama bin Ladin", "Kim Joonng Un"]:
         query = make_query(Party(name))
         found = {(h.entity_id) for h in screen_query(index, query, options)}
         exhaustive = set()

@@ -40,6 +40,11 @@ CASES: list[dict[str, Any]] = [
     {"a": "Bill Clinton", "b": "William Clinton", "type": "person", "match": True},
     {"a": "Al Qaida", "b": "Albert Qaida", "type": None, "match": False},
     {"a": "Bill Gates", "b": "William Clinton", "type": "person", "match": False},
+    # doubled letters and one changed vowel: the commonest differences between transliterations
+    {"a": "Kim Joonng-un", "b": "Kim Jong-un", "type": "person", "match": True},
+    {"a": "Osama bin Laden", "b": "Usama bin Muhammad bin Awad bin Ladin", "type": "person", "match": True},
+    {"a": "Hassan Rouhani", "b": "Hasan Rohani", "type": "person", "match": True},
+    {"a": "Ali Hassan", "b": "Ala Hossein", "type": "person", "match": False},
     {"a": "Hans O Friedrich", "b": "Hans Joachim Friedrich", "type": "person", "match": False},
     {"a": "Siemens Aktiengeselschaft", "b": "Siemens AG", "type": "organization", "match": True},
     {"a": "TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN", "b": "Tactical Missiles Corporation JSC",
@@ -84,6 +89,10 @@ def test_closer_name_scores_higher(screener: Any) -> None:
                                "Korea Mining Development Trading Corporation")
     partial, _ = screener.compare("Korea Mining Trading", "Korea Mining Development Trading Corporation")
     assert exact > typo > partial
+    doubled, _ = screener.compare("Korea Minning Development", "Korea Mining Development")
+    vowel, _ = screener.compare("Korea Minong Development", "Korea Mining Development")
+    other, _ = screener.compare("Korea Mining Development", "Korea Minxng Development")
+    assert 1.0 > doubled > vowel > other  # a doubled letter < a changed vowel < another letter
     nickname, _ = screener.compare("Ben Netanyahu", "Benjamin Netanyahu", "person")
     assert 0.8 <= nickname < screener.compare("Benjamin Netanyahu", "Benjamin Netanyahu", "person")[0]
 

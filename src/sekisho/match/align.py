@@ -5,11 +5,13 @@ Token similarity is 1 - edits / longer length, with edits counted by optimal str
 crossed a script boundary the phonetic skeleton is also compared (see names.phonetic). Pairs below
 TOKEN_CUTOFF do not align at all: a half-similar token is not half a match.
 Tokens written together on one side and apart on the other ("AlQaeda" / "Al Qaeda") align as a pair
-when spelt alike but for one edit.
+when spelt alike but for one edit. Spelling variants of one name (doubled letters, one vowel, an
+English nickname) count fixed similarities (variant_similarity).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +36,41 @@ JOINED_READING_FLOOR = 0.62
 # A nickname and its given name ("Ben" / "Benjamin", "Bill" / "William"), both spelt in Latin letters,
 # count as this similarity: as good as one typo in a long name, never as good as the same name.
 NICKNAME_SIM = 0.90
+# Two spellings that differ only in doubled letters ("Hassan" / "Hasan", "Joonng" / "Jong", "Minning" /
+# "Mining"), the commonest variance between transliterations: closer than a typo, short of the same name.
+DOUBLED_SIM = 0.95
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def undouble(token: str) -> str:
+    return _DOUBLE.sub(r"\1", token)
+
+
+# One vowel for another in a word of five letters or more ("Osama" / "Usama", "Laden" / "Ladin"):
+# transliterations of Arabic, Persian or Russian names differ most in their vowels.
+VOWEL_SIM = 0.85
+VOWEL_MIN_LEN = 5
+_VOWELS = frozenset("aeiou")
+
+
+def _one_vowel_apart(a: str, b: str) -> bool:
+    if len(a) != len(b) or len(a) < VOWEL_MIN_LEN:
+        return False
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and diff[0][0] in _VOWELS and diff[0][1] in _VOWELS
+
+
+def variant_similarity(a: str, b: str) -> float:
+    """The similarity two Latin spellings have as variants of one name (0 when they are not)."""
+    if a == b:
+        return 0.0
+    if undouble(a) == undouble(b):
+        return DOUBLED_SIM
+    if b in nickname_relatives().get(a, ()):
+        return NICKNAME_SIM
+    if _one_vowel_apart(a, b):
+        return VOWEL_SIM
+    return 0.0
 
 
 def pair_tolerance(a: int, b: int) -> int:
@@ -66,8 +103,8 @@ def token_similarity(a: str, b: str, tolerant: int) -> float:
         short, long_ = (a, b) if len(a) == 1 else (b, a)
         if len(long_) > 1 and long_[0] == short:
             sim = max(sim, TOKEN_CUTOFF)
-    elif tolerant == EXACT and sim < NICKNAME_SIM and b in nickname_relatives().get(a, ()):
-        sim = NICKNAME_SIM
+    elif tolerant == EXACT:
+        sim = max(sim, variant_similarity(a, b))
     return sim
 
 
@@ -114,11 +151,10 @@ def _similar_pairs(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...]
         # plain Latin tokens: the whole matrix in one call (same values as token_similarity)
         matrix = process.cdist(q, c, scorer=OSA.normalized_similarity, score_cutoff=TOKEN_CUTOFF,
                                dtype=np.float64)
-        relatives = nickname_relatives()
         for i, a in enumerate(q):
             for j, b in enumerate(c):
-                if b in relatives.get(a, ()) and matrix[i, j] < NICKNAME_SIM:
-                    matrix[i, j] = NICKNAME_SIM
+                if matrix[i, j] < DOUBLED_SIM:
+                    matrix[i, j] = max(matrix[i, j], variant_similarity(a, b))
         rows, cols = np.nonzero(matrix)
         return [(float(matrix[i, j]), int(i), int(j)) for i, j in zip(rows, cols, strict=True)]
     out = []

@@ -26,11 +26,12 @@ from sekisho.lists.model import EntityType, LoadedList, NameKind
 from sekisho.match.align import (
     JOINED_EDITS,
     JOINED_READING_FLOOR,
-    NICKNAME_SIM,
     SKELETON_FLOOR,
     TOKEN_CUTOFF,
     credits,
     token_similarity,
+    undouble,
+    variant_similarity,
 )
 from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, fold, name_forms
 from sekisho.names.phonetic import skeletons
@@ -318,11 +319,15 @@ class Index:
                 sim = max(token_similarity(token, text, t) for t in tols)
                 if sim >= TOKEN_CUTOFF:
                     found[int(ids[k])] = sim
-        if not joined:  # "ben" reaches "benjamin" (align.NICKNAME_SIM); a bound, so any tolerance
-            for name in nickname_relatives().get(token, ()):
-                other = self.vocab.get(name)
-                if other is not None and found.get(other, 0.0) < NICKNAME_SIM:
-                    found[other] = NICKNAME_SIM
+        if not joined:
+            # spelling variants (align.variant_similarity): a one-vowel change is among the tokens
+            # reached; doubled letters and nicknames have keys of their own. A bound, so any tolerance.
+            others = {*found, *_values(self.keys.get("u:" + undouble(token))),
+                      *(t for t in map(self.vocab.get, nickname_relatives().get(token, ())) if t is not None)}
+            for other in others:
+                sim = variant_similarity(token, self.vocab_tokens[other])
+                if sim > found.get(other, 0.0):
+                    found[other] = sim
         return list(found.items())
 
     def reach(self, token: str, tolerant: int, joined: bool = False) -> Reach:
@@ -515,6 +520,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             index.vocab_weight[tid] = max(index.vocab_weight[tid], weight)  # the bound needs the largest
         if real:
             index.vocab_real_list[tid] = True
+            _add(index.keys, "u:" + undouble(tok), tid)  # spelt without doubled letters (align.DOUBLED_SIM)
         if keyed and tid not in fully_keyed:
             fully_keyed.add(tid)
             for key in _sound_keys(tok):
