@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import process
@@ -42,6 +43,7 @@ DOUBLED_SIM = 0.95
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=1 << 16)
 def undouble(token: str) -> str:
     return _DOUBLE.sub(r"\1", token)
 
@@ -61,14 +63,16 @@ def _one_vowel_apart(a: str, b: str) -> bool:
 
 
 def variant_similarity(a: str, b: str) -> float:
-    """The similarity two Latin spellings have as variants of one name (0 when they are not)."""
+    """The similarity two Latin spellings have as variants of one name (0 when they are not).
+    Called for every unaligned pair of every candidate, so the cheap tests go first."""
     if a == b:
         return 0.0
-    if undouble(a) == undouble(b):
+    same_length = len(a) == len(b)
+    if not same_length and a[0] == b[0] and undouble(a) == undouble(b):
         return DOUBLED_SIM
     if b in nickname_relatives().get(a, ()):
         return NICKNAME_SIM
-    if _one_vowel_apart(a, b):
+    if same_length and _one_vowel_apart(a, b):
         return VOWEL_SIM
     return 0.0
 

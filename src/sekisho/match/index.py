@@ -393,9 +393,10 @@ class Index:
             ranked = ranked[np.sort(first)]
         # `limit` entities, with every passing form of each: one entry's many spellings do not
         # crowd out its relatives ("Ayman" and "Ibrahim Sabawi Ibrahim Hasan al-Tikriti")
-        _, first = np.unique(self.entity_np[ranked], return_index=True)
-        if len(first) > limit:
-            ranked = ranked[: np.sort(first)[limit]]
+        if len(ranked) > limit:  # fewer forms than the limit are fewer entities too
+            _, first = np.unique(self.entity_np[ranked], return_index=True)
+            if len(first) > limit:
+                ranked = ranked[: np.sort(first)[limit]]
         return [int(f) for f in ranked]
 
     def _bound(self, form: NameForm, weights: list[float], organization: bool) -> tuple[np.ndarray, np.ndarray]:
