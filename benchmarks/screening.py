@@ -97,6 +97,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--recall-sample", type=int, default=60)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also time each stage per distinct party on one core (a second, cold pass)")
     args = parser.parse_args()
 
     from sekisho.batch import screen_many
@@ -158,7 +160,35 @@ def main() -> None:
         "entities": len(index.entities),
         "threshold": options.threshold,
     }
+    if args.breakdown:
+        result["breakdown_us"] = _breakdown(list(dict.fromkeys(parties)), options)
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+
+
+def _breakdown(parties: list[tuple[str, str | None]], options: object) -> dict[str, float]:
+    """Microseconds per distinct party, one core, on a freshly loaded index (every token cold)."""
+    from sekisho.match.scorer import score_form
+    from sekisho.screen import Options, Party, load_index, make_query
+
+    assert isinstance(options, Options)
+    index = load_index()
+    spent = dict.fromkeys(("normalise", "retrieve", "score", "explain"), 0.0)
+    for name, _ in parties:
+        t0 = time.perf_counter()
+        query = make_query(Party(name))
+        weights = query.weights(index)
+        t1 = time.perf_counter()
+        fids = index.candidates(query.forms, options.threshold, options.max_candidates, weights, query.organization)
+        t2 = time.perf_counter()
+        scored = [score_form(index, query, f, weights, explain=False) for f in fids]
+        t3 = time.perf_counter()
+        for s in scored:
+            if s.score >= options.threshold:
+                score_form(index, query, s.form_id, weights, explain=True).explanation()
+        t4 = time.perf_counter()
+        for stage, took in zip(spent, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+            spent[stage] += took
+    return {stage: round(took / len(parties) * 1e6, 1) for stage, took in spent.items()}
 
 
 if __name__ == "__main__":

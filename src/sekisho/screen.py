@@ -54,7 +54,7 @@ class Hit:
 class Options:
     threshold: float
     lists: frozenset[str] | None = None
-    max_candidates: int = 48
+    max_candidates: int = field(default_factory=lambda: settings.get_int("SEKISHO_MAX_CANDIDATES"))
     explain: bool = True
 
 

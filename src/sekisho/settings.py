@@ -27,7 +27,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEKISHO_THRESHOLD", "0.80", "Default score (0..1) at or above which a candidate is a hit."),
     Setting("SEKISHO_STALE_DAYS", "90", "Age in days after which a list snapshot is flagged as stale."),
     Setting("SEKISHO_WORKERS", "0", "Processes for batch screening; 0 means one per core."),
-    Setting("SEKISHO_MAX_CANDIDATES", "48", "Candidate entities scored per query after index retrieval."),
+    Setting("SEKISHO_MAX_CANDIDATES", "96", "Candidate entities scored per query after index retrieval."),
     Setting("SEKISHO_HTTP_TIMEOUT", "30", "Seconds before a list download gives up."),
     Setting("SEKISHO_LIST_URLS", "", "Override download addresses: 'list-id=url[,list-id=url…]'."),
     Setting("SEKISHO_BUNDLED_ONLY", "0", "1 ignores downloaded and custom lists and uses the bundled "
