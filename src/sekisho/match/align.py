@@ -98,12 +98,16 @@ def token_similarity(a: str, b: str, tolerant: int) -> float:
         best = 0.0
         for ka in skeletons(a):
             for kb in skeletons(b):
-                # two consonants say little ("cheng" ~ "jang"): short skeletons need similar spellings too
-                if (len(ka) >= 3 and len(kb) >= 3) or sim >= 0.6:
+                # two consonants say little ("cheng" ~ "jang"): short skeletons need similar spellings
+                # too; with one consonant the vowels are all there is, so a reading may add only one
+                # ("eun" ~ "un", not 岱宇 "daiiu" ~ "dai")
+                short_ok = min(len(ka), len(kb)) >= 2 or abs(len(a) - len(b)) <= 1
+                if (len(ka) >= 3 and len(kb) >= 3) or (sim >= 0.6 and short_ok):
                     best = max(best, OSA.normalized_similarity(ka, kb))
         sim = max(sim, best * (0.85 + 0.15 * sim))
-    elif len(a) == 1 or len(b) == 1:
-        # an initial ("J") stands for a name starting with it
+    elif (len(a) == 1 or len(b) == 1) and tolerant == EXACT:
+        # an initial ("J") stands for a name starting with it; a reading of kana, Han or Hangul is
+        # never abbreviated to one ("M" is no evidence for ムハンマド)
         short, long_ = (a, b) if len(a) == 1 else (b, a)
         if len(long_) > 1 and long_[0] == short:
             sim = max(sim, TOKEN_CUTOFF)

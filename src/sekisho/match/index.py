@@ -46,7 +46,6 @@ IDF_OFFSET = 2.0  # subtracted from log(N/df) so that common words ("trading", "
 MIN_WEIGHT = 0.3
 MAX_BONUS = 0.05  # the most any non-name feature adds (country + birth date), see scorer
 
-READING_INSERTS_MAX_LEN = 6  # see similar_tokens
 Reach = tuple[np.ndarray, np.ndarray, np.ndarray]
 _BIT = {EXACT: 1, ABJAD: 2, SYLLABIC: 4, STRICT: 8}
 _NO_FORMS = np.zeros(0, np.int64)
@@ -286,10 +285,6 @@ class Index:
             other = self.vocab.get(shorter)
             if other is not None:
                 reached.add(other)
-            # a short reading may have two vowels more (岱宇 "daiiu" ~ "Day"), too few consonants for a
-            # skeleton key
-            if tolerant == SYLLABIC and not joined and len(token) <= READING_INSERTS_MAX_LEN:
-                reached.update(t for t in map(self.vocab.get, _deletes(shorter)) if t is not None)
         if tid is not None:
             reached.discard(tid)
         if reached and joined and tolerant == EXACT:
