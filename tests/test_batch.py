@@ -7,10 +7,10 @@ from sekisho.screen import Party, screen_partition
 
 
 def test_planner_sends_each_distinct_party_once() -> None:
-    a, b, c = Party("a"), Party("b"), Party("c")
-    rows = list(enumerate([a, b, a, a, c, b, a]))
+    a, b, c, bad = Party("a"), Party("b"), Party("c"), Party("  ")
+    rows = list(enumerate([a, b, a, bad, a, b, bad, a, c]))
     chunks = list(_Planner(chunk_size=2, memo_size=100).chunks(rows))
-    assert [ch.novel for ch in chunks] == [[a, b], [c]]
+    assert [ch.novel for ch in chunks] == [[a, b], [bad, c]]  # bad rows included
     assert [r for ch in chunks for r in ch.rows] == rows
     assert [ch.fresh for ch in chunks] == [True, False]
 

@@ -11,9 +11,10 @@ from typing import Any
 
 from sekisho.match.index import Index
 from sekisho.names.transliterate import warm_up
-from sekisho.screen import MEMO_SIZE, Hit, Options, Party, screen_partition
+from sekisho.screen import Hit, Options, Party, screen_partition
 
 Result = list[Hit] | str
+MEMO_SIZE = 200_000  # distinct parties whose results a batch remembers
 
 _INDEX: Index | None = None
 _OPTIONS: Options | None = None

@@ -22,8 +22,6 @@ from sekisho.match.index import EntityRef, Index, build_index
 from sekisho.match.scorer import Query, Scored, score_form
 from sekisho.names.normalize import name_forms
 
-MEMO_SIZE = 200_000  # distinct parties whose results a batch remembers
-
 
 @dataclass(frozen=True)
 class Party:
@@ -113,30 +111,18 @@ def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
     return hits
 
 
-def screen_partition(index: Index, parties: Sequence[Party], options: Options,
-                     memo: dict[Party, list[Hit] | str] | None = None) -> list[list[Hit] | str]:
+def screen_partition(index: Index, parties: Sequence[Party], options: Options) -> list[list[Hit] | str]:
     """Screen a partition of parties: the pure function a batch or cluster engine maps over.
 
-    Returns, per party, its hits or an error message for a party that cannot be screened.
-    `memo` (party -> result, for these options) lets a worker screen a party that recurs across
-    partitions once: the same supplier appears on order after order. It is cleared when full.
+    Returns, per party, its hits or an error message for a party that cannot be screened. Repeats
+    across partitions are the caller's to send once (batch.screen_many does).
     """
     out: list[list[Hit] | str] = []
     for party in parties:
-        known = memo.get(party) if memo is not None else None
-        if known is not None:
-            out.append(list(known) if isinstance(known, list) else known)
-            continue
-        result: list[Hit] | str
         try:
-            result = screen_query(index, make_query(party), options)
+            out.append(screen_query(index, make_query(party), options))
         except InvalidInput as exc:
-            result = exc.message
-        if memo is not None:
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            memo[party] = list(result) if isinstance(result, list) else result
-        out.append(result)
+            out.append(exc.message)
     return out
 
 
