@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sekisho.match.index import Index
-from sekisho.names.transliterate import warm_up
-from sekisho.screen import Hit, Options, Party, screen_partition
+from sekisho.screen import Hit, Options, Party, screen_partition, warm_up
 
 Result = list[Hit] | str
 MEMO_SIZE = 200_000  # distinct parties whose results a batch remembers

@@ -18,8 +18,10 @@ from sekisho.lists import registry
 from sekisho.lists.common import parse_dates
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import EntityType, NameKind
+from sekisho.match import kernels
 from sekisho.match.index import EntityRef, Index, build_index
 from sekisho.match.scorer import Query, Scored, score_form
+from sekisho.names import transliterate
 from sekisho.names.normalize import name_forms
 
 
@@ -78,9 +80,17 @@ def make_query(party: Party) -> Query:
             raise InvalidInput(f"unknown country {party.country!r}")
     years = [int(d[:4]) for d in parse_dates(party.birth_date)] if party.birth_date else []
     etype = parse_type(party.type)
-    if etype is None and any(f.legal_forms for f in name_forms(party.name.strip())):
+    # the same arguments as Query.build's call, so that its cached result is reused
+    if etype is None and any(f.legal_forms for f in name_forms(party.name.strip(), False)):
         etype = EntityType.ORGANIZATION  # "… Co., Ltd.", "株式会社 …": a company, whatever the caller left out
     return Query.build(party.name.strip(), etype, country, years[0] if years else None, party.identifiers)
+
+
+def warm_up() -> None:
+    """The one-time costs of a screening process, paid now: the readers' dictionaries and the
+    compiled kernels. Batch screening calls it before forking workers, which then share them."""
+    transliterate.warm_up()
+    kernels.load()
 
 
 def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
@@ -96,7 +106,7 @@ def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
         eid = index.form_entity[fid]
         if options.lists is not None and index.entities[eid].list_id not in options.lists:
             continue
-        s = score_form(index, query, fid, qweights, explain=False)
+        s = score_form(index, query, fid, qweights)
         prev = best.get(eid)
         if prev is None or s.score > prev.score:
             best[eid] = s
@@ -104,8 +114,6 @@ def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
     for s in sorted(best.values(), key=lambda s: (-s.score, s.entity.id)):
         if s.score < options.threshold:
             break
-        if options.explain:
-            s = score_form(index, query, s.form_id, qweights, explain=True)
         hits.append(Hit(s.entity.list_id, s.entity.id, s.entity.name, s.matched_name, s.score,
                         s.explanation() if options.explain else {}))
     return hits

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -24,6 +24,7 @@ from rapidfuzz.distance import OSA
 
 from sekisho.lists.model import EntityType, LoadedList, NameKind
 from sekisho.match.align import (
+    INITIALS_CREDIT,
     JOINED_EDITS,
     JOINED_READING_FLOOR,
     SKELETON_FLOOR,
@@ -33,6 +34,7 @@ from sekisho.match.align import (
     undouble,
     variant_similarity,
 )
+from sekisho.match.kernels import Scratch, rank_candidates
 from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, fold, name_forms
 from sekisho.names.phonetic import skeletons
 from sekisho.names.reference import glossary, nickname_relatives
@@ -46,10 +48,14 @@ IDF_OFFSET = 2.0  # subtracted from log(N/df) so that common words ("trading", "
 MIN_WEIGHT = 0.3
 MAX_BONUS = 0.05  # the most any non-name feature adds (country + birth date), see scorer
 
-Reach = tuple[np.ndarray, np.ndarray, np.ndarray]
+# An acronym entry: the initials of 2-4 neighbouring tokens of a list name, so that a query word that
+# spells them reaches the name ("jc" ~ "jean claude", "al" ~ "abdul latif", align._initials)
+ACRONYM = "^"
+Reach = tuple[np.ndarray, np.ndarray]  # list token ids, credits
 _BIT = {EXACT: 1, ABJAD: 2, SYLLABIC: 4, STRICT: 8}
 _NO_FORMS = np.zeros(0, np.int64)
 _NO_GAIN = np.zeros(0)
+_INITIALS = np.array([INITIALS_CREDIT])
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,11 +198,15 @@ class Index:
     vocab_len: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     vocab_weight_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
     _reach: dict[tuple[str, int, bool], Reach] = field(default_factory=dict, repr=False)  # per-process memo
+    _scratch: Scratch | None = field(default=None, repr=False)  # the kernel's work arrays, per process
+    _initials: dict[str, list[int]] | None = field(default=None, repr=False)  # see initial_tokens
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle the columns only: the memo starts empty and the numpy views are rebuilt on load."""
         state = dict(self.__dict__)
         state["_reach"] = {}
+        state["_scratch"] = None
+        state["_initials"] = None
         for derived in ("total_np", "entity_np", "floor_np", "person_np", "vocab_np", "vocab_mask_np", "vocab_real",
                         "vocab_single", "vocab_len", "vocab_weight_np"):
             state.pop(derived, None)
@@ -215,7 +225,8 @@ class Index:
         self.vocab_mask_np = np.asarray(self.vocab_mask, dtype=np.int8)
         self.vocab_real = np.asarray(self.vocab_real_list, dtype=bool)
         self.vocab_single = np.asarray([len(w) == 1 for w in self.vocab_tokens], dtype=bool)
-        self.vocab_len = np.asarray([len(w) for w in self.vocab_tokens], dtype=np.int64)
+        # an acronym entry is credited as an initial is (align.credit with shortest 1)
+        self.vocab_len = np.asarray([1 if w[0] == ACRONYM else len(w) for w in self.vocab_tokens], dtype=np.int64)
         self.vocab_weight_np = np.asarray(self.vocab_weight, dtype=np.float64)
 
     def form(self, fid: int) -> FormRecord:
@@ -319,49 +330,64 @@ class Index:
                 sim = max(token_similarity(token, text, t) for t in tols)
                 if sim >= TOKEN_CUTOFF:
                     found[int(ids[k])] = sim
+        if tolerant == EXACT and not joined and token[0].isalpha():
+            # an initial stands for a name starting with it (align.token_similarity): "m" for "mining"
+            # and "j" for every list word starting with j; a bound, so any list token's tolerance
+            if len(token) > 1:
+                letter = self.vocab.get(token[0])
+                others: Iterable[int] = () if letter is None else (letter,)
+            else:
+                others = self.initial_tokens(token)
+            for other in others:
+                found[other] = max(found.get(other, 0.0), TOKEN_CUTOFF)
+        acronym = self.vocab.get(ACRONYM + token) if not joined and 2 <= len(token) <= 4 else None
+        if acronym is not None:
+            found[acronym] = TOKEN_CUTOFF
         if not joined:
             # spelling variants (align.variant_similarity): a one-vowel change is among the tokens
             # reached; doubled letters and nicknames have keys of their own. A bound, so any tolerance.
-            others = {*found, *_values(self.keys.get("u:" + undouble(token))),
+            variants = {*found, *_values(self.keys.get("u:" + undouble(token))),
                       *(t for t in map(self.vocab.get, nickname_relatives().get(token, ())) if t is not None)}
-            for other in others:
+            for other in variants:
                 sim = variant_similarity(token, self.vocab_tokens[other])
                 if sim > found.get(other, 0.0):
                     found[other] = sim
         return list(found.items())
 
-    def reach(self, token: str, tolerant: int, joined: bool = False) -> Reach:
-        """The forms a query token reaches, each once, with the most it can add to each coverage.
+    def initial_tokens(self, letter: str) -> list[int]:
+        """The list tokens of two letters or more starting with `letter` (derived, per process)."""
+        if self._initials is None:
+            by_letter: dict[str, list[int]] = defaultdict(list)
+            for tid, (tok, real) in enumerate(zip(self.vocab_tokens, self.vocab_real_list, strict=True)):
+                if real and len(tok) > 1:
+                    by_letter[tok[0]].append(tid)
+            self._initials = dict(by_letter)
+        return self._initials.get(letter, [])
 
-        (form ids, best credit of an aligned list token, best list weight x credit). The credit is
-        the scorer's own (align.credits), so sums of these are upper bounds of the coverages.
+    def _spelt_acronyms(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, int]]:
+        """(first position, span, list token id) for each 2-4 neighbouring query tokens whose
+        initials spell a list word of that length ("peoples liberation army" ~ "pla")."""
+        for span in (2, 3, 4):
+            for i in range(len(tokens) - span + 1):
+                letters = _initials_of(tokens[i : i + span])
+                tid = self.vocab.get(letters) if letters else None
+                if tid is not None and self.vocab_real_list[tid]:
+                    yield i, span, tid
+
+    def reach(self, token: str, tolerant: int, joined: bool = False) -> Reach:
+        """The list tokens a query token reaches and the credit each would get (align.credits, the
+        scorer's own, so sums of these bound the coverages).
+
         Memoised per process: batches repeat tokens ("bank", "group", "mohammed") endlessly.
         """
         memo = self._reach.get((token, tolerant, joined))
         if memo is not None:
             return memo
         similar = self.similar_tokens(token, tolerant, joined)
-        if not similar:
-            result: Reach = (_NO_FORMS, _NO_GAIN, _NO_GAIN)
-        else:
-            tids = np.fromiter((t for t, _ in similar), dtype=np.int64, count=len(similar))
-            sims = np.fromiter((s for _, s in similar), dtype=np.float64, count=len(similar))
-            cred = credits(sims, np.maximum(len(token), self.vocab_len[tids]),
-                           np.minimum(len(token), self.vocab_len[tids]))
-            first, counts = self.post_start[tids], self.post_start[tids + 1] - self.post_start[tids]
-            # every posting of every reached token, gathered in one step
-            ends = np.cumsum(counts)
-            positions = np.arange(int(ends[-1])) + np.repeat(first - ends + counts, counts)
-            fids = self.post_flat[positions]
-            gain_q = np.repeat(cred, counts)
-            gain_c = np.repeat(cred * self.vocab_weight_np[tids], counts)
-            if len(tids) > 1:  # a token aligns once: a form reached through several list tokens gets the best
-                fids, inverse = np.unique(fids, return_inverse=True)
-                best_q, best_c = np.zeros(len(fids)), np.zeros(len(fids))
-                np.maximum.at(best_q, inverse, gain_q)
-                np.maximum.at(best_c, inverse, gain_c)
-                gain_q, gain_c = best_q, best_c
-            result = (fids.astype(np.int64), gain_q, gain_c)
+        tids = np.fromiter((t for t, _ in similar), dtype=np.int64, count=len(similar))
+        sims = np.fromiter((s for _, s in similar), dtype=np.float64, count=len(similar))
+        lengths = self.vocab_len[tids]
+        result = tids, credits(sims, np.maximum(len(token), lengths), np.minimum(len(token), lengths))
         if len(self._reach) > 200_000:
             self._reach.clear()
         self._reach[(token, tolerant, joined)] = result
@@ -370,93 +396,81 @@ class Index:
     def candidates(self, forms: Sequence[NameForm], threshold: float, limit: int,
                    form_weights: Sequence[tuple[float, ...]] | None = None, organization: bool = False
                    ) -> list[int]:
-        """Form ids whose score can reach `threshold`, best first, of at most `limit` entities.
+        """Form ids whose score can reach `threshold`, best first, of at most `limit` entities."""
+        fids: list[int] = self.bounds(forms, threshold, limit, form_weights, organization)[0].tolist()
+        return fids
 
-        Each query form (reading) is bounded separately, as the scorer takes the best reading; a list
-        form keeps its best bound. Forms whose bound plus the largest bonus stays under the threshold
-        are never scored.
-        """
-        need = max(threshold - MAX_BONUS, 0.0) ** 2 - 1e-9  # q_cov * c_cov needed, each <= 1
-        fids_parts: list[np.ndarray] = []
-        bound_parts: list[np.ndarray] = []
-        for k, form in enumerate(forms):
-            weights = list(form_weights[k] if form_weights else self.weights(form.tokens, organization))
-            fids, bound = self._bound(form, weights, organization)
-            ok = bound >= need
-            fids_parts.append(fids[ok])
-            bound_parts.append(bound[ok])
-        fids = np.concatenate(fids_parts)
-        bound = np.concatenate(bound_parts)
-        ranked = fids[np.argsort(-bound, kind="stable")]
-        if len(forms) > 1:  # the same form through several readings: keep its best
-            _, first = np.unique(ranked, return_index=True)
-            ranked = ranked[np.sort(first)]
-        # `limit` entities, with every passing form of each: one entry's many spellings do not
-        # crowd out its relatives ("Ayman" and "Ibrahim Sabawi Ibrahim Hasan al-Tikriti")
-        if len(ranked) > limit:  # fewer forms than the limit are fewer entities too
-            _, first = np.unique(self.entity_np[ranked], return_index=True)
-            if len(first) > limit:
-                ranked = ranked[: np.sort(first)[limit]]
-        return [int(f) for f in ranked]
-
-    def _bound(self, form: NameForm, weights: list[float], organization: bool) -> tuple[np.ndarray, np.ndarray]:
-        """(forms reached, upper bound of q_cov * c_cov for each) for one query form.
+    def bounds(self, forms: Sequence[NameForm], threshold: float, limit: int,
+               form_weights: Sequence[tuple[float, ...]] | None = None, organization: bool = False
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """(form ids, upper bound of q_cov x c_cov of each), best first, as `candidates` returns them.
 
         Each query token adds, to every form it reaches, its best credit times its weight (query
         side) and the best credit times the aligned list token's weight (list side). The scorer
         aligns a query token once, alone or joined with a neighbour ("al qaeda" ~ "alqaeda"), so a
         token counts the best of the three ways, a joined pair's list-side gain split between its
-        two tokens; summed, these bound the coverages and so sqrt(q_cov * c_cov) (see scorer).
+        two tokens; summed, these bound the coverages and so sqrt(q_cov x c_cov) (see scorer). A
+        query that is not an organisation, against a person, may have either side's middle names
+        count little (scorer.name_similarity), so the smallest possible totals divide. Each query
+        form (reading) is bounded separately, as the scorer takes the best reading; a list form
+        keeps its best bound. Forms whose bound plus the largest bonus stays under the threshold
+        are never scored.
         """
-        n = len(form.tokens)
-        w = np.asarray(weights)
-        total_q = sum(weights) or 1.0
-        floor_q = total_q if organization else lightest_total(form.tokens, weights)
-        alone = [(i, self.reach(t, tol)) for i, (t, tol) in enumerate(zip(form.tokens, form.tolerant, strict=True))]
-        alone = [(i, r) for i, r in alone if len(r[0])]
-        joined = []
-        for i in range(n - 1):
-            tol = max(form.tolerant[i], form.tolerant[i + 1])
-            joined.append((i, self.reach(form.tokens[i] + form.tokens[i + 1], tol, joined=True)))
-        joined = [(i, r) for i, r in joined if len(r[0])]
-        if not alone and not joined:
+        need = max(threshold - MAX_BONUS, 0.0) ** 2 - 1e-9  # q_cov * c_cov needed, each <= 1
+        q_n: list[int] = []
+        q_slot: list[int] = []
+        q_w: list[float] = []
+        q_total: list[float] = []
+        q_floor: list[float] = []
+        reached: list[Reach] = []
+        slot_first: list[int] = []
+        slot_span: list[int] = []
+        for k, form in enumerate(forms):
+            weights = form_weights[k] if form_weights else self.weights(form.tokens, organization)
+            total = sum(weights) or 1.0
+            q_n.append(len(form.tokens))
+            q_slot.append(len(reached))
+            q_w.extend(weights)
+            q_total.append(total)
+            q_floor.append(total if organization else lightest_total(form.tokens, weights))
+            for i, (t, tol) in enumerate(zip(form.tokens, form.tolerant, strict=True)):
+                reached.append(self.reach(t, tol))
+                slot_first.append(i)
+                slot_span.append(1)
+            for i in range(len(form.tokens) - 1):
+                tol = max(form.tolerant[i], form.tolerant[i + 1])
+                reached.append(self.reach(form.tokens[i] + form.tokens[i + 1], tol, joined=True))
+                slot_first.append(i)
+                slot_span.append(2)
+            for i, span, tid in self._spelt_acronyms(form.tokens):
+                reached.append((np.array([tid], dtype=np.int64), _INITIALS))
+                slot_first.append(i)
+                slot_span.append(span)
+        q_slot.append(len(reached))
+        if not reached:
             return _NO_FORMS, _NO_GAIN
-        if not joined:  # the common case: each token once, so plain sums
-            if len(alone) == 1:
-                i, (fids, gain_q, acc_c) = alone[0]
-                acc_q = gain_q * w[i]
-            else:
-                fids, rows = np.unique(np.concatenate([r[0] for _, r in alone]), return_inverse=True)
-                acc_q = np.bincount(rows, np.concatenate([r[1] * w[i] for i, r in alone]), len(fids))
-                acc_c = np.bincount(rows, np.concatenate([r[2] for _, r in alone]), len(fids))
-            return fids, self._coverages(fids, acc_q, acc_c, total_q, floor_q, organization)
-        parts = [r for _, r in alone] + [r for _, r in joined]
-        sizes = [len(r[0]) for r in parts]
-        fids, rows = np.unique(np.concatenate([r[0] for r in parts]), return_inverse=True)
-        col = np.repeat(np.array([i for i, _ in alone] + [i for i, _ in joined], dtype=np.int64), sizes)
-        gain_q = np.concatenate([r[1] for r in parts])
-        gain_c = np.concatenate([r[2] for r in parts])
-        n_alone = sum(sizes[: len(alone)])
-        mat_q = np.zeros((len(fids), n))
-        mat_c = np.zeros((len(fids), n))
-        mat_q[rows[:n_alone], col[:n_alone]] = gain_q[:n_alone]
-        mat_c[rows[:n_alone], col[:n_alone]] = gain_c[:n_alone]
-        # a pair counts for its left and its right token; each (form, token) once per pass
-        r, c, half = rows[n_alone:], col[n_alone:], gain_c[n_alone:] / 2
-        for cc in (c, c + 1):
-            mat_q[r, cc] = np.maximum(mat_q[r, cc], gain_q[n_alone:])
-            mat_c[r, cc] = np.maximum(mat_c[r, cc], half)
-        return fids, self._coverages(fids, mat_q @ w, mat_c.sum(axis=1), total_q, floor_q, organization)
+        slot_start = np.zeros(len(reached) + 1, dtype=np.int64)
+        np.cumsum([len(r[0]) for r in reached], out=slot_start[1:])
+        scratch = self._scratch
+        if scratch is None:
+            scratch = self._scratch = Scratch(len(self.form_entity), len(self.entities))
+        return rank_candidates(
+            self.post_start, self.post_flat, self.vocab_weight_np, self.total_np, self.floor_np, self.person_np,
+            self.entity_np, np.asarray(q_n, dtype=np.int64), np.asarray(q_slot, dtype=np.int64),
+            np.asarray(q_w, dtype=np.float64), np.asarray(q_total, dtype=np.float64),
+            np.asarray(q_floor, dtype=np.float64), organization, np.asarray(slot_first, dtype=np.int64),
+            np.asarray(slot_span, dtype=np.int64), slot_start,
+            np.concatenate([r[0] for r in reached]), np.concatenate([r[1] for r in reached]), need, limit,
+            scratch.gain, scratch.bound, scratch.mark, scratch.entity)
 
-    def _coverages(self, fids: np.ndarray, acc_q: np.ndarray, acc_c: np.ndarray, total_q: float,
-                   floor_q: float, organization: bool) -> np.ndarray:
-        """q_cov x c_cov bound from the summed gains: a query that is not an organisation, against
-        a person, may have either side's middle names count little (scorer.name_similarity), so
-        the smallest possible totals divide."""
-        q_cov = acc_q / np.where(self.person_np[fids], floor_q, total_q)
-        c_total = self.total_np[fids] if organization else self.floor_np[fids]
-        bound: np.ndarray = np.minimum(q_cov, 1.0) * np.minimum(acc_c / c_total, 1.0)
-        return bound
+
+def _initials_of(tokens: Sequence[str]) -> str | None:
+    """The acronym 2-4 neighbouring tokens spell, as align._initials reads it (None when all are
+    single letters: letters for letters is a spelling)."""
+    if all(len(t) == 1 for t in tokens):
+        return None
+    letters = "".join(t[0] for t in tokens)
+    return letters if letters.isalpha() else None
 
 
 def build_index(loaded: Iterable[LoadedList]) -> Index:
@@ -514,7 +528,8 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             index.vocab_real_list.append(real)
             index.vocab_weight.append(weight)
             postings.append([])
-            for key in _deletion_keys(tok) + _skeleton_keys(tok):
+            # an acronym entry is reached by its exact letters only (Index.similar_tokens)
+            for key in [] if tok[0] == ACRONYM else _deletion_keys(tok) + _skeleton_keys(tok):
                 _add(index.keys, key, tid)
         else:
             index.vocab_mask[tid] |= _BIT[tolerant]
@@ -541,6 +556,13 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
                               False)
             if not postings[joined] or postings[joined][-1] != fid:
                 postings[joined].append(fid)
+        for span in (2, 3, 4):
+            for i in range(len(toks) - span + 1):
+                letters = _initials_of(toks[i : i + span])
+                if letters:
+                    acronym = token_id(ACRONYM + letters, EXACT, sum(weights[i : i + span]), False, False)
+                    if not postings[acronym] or postings[acronym][-1] != fid:
+                        postings[acronym].append(fid)
     index.post_start = np.cumsum([0, *(len(p) for p in postings)], dtype=np.int64)
     index.post_flat = np.fromiter((f for p in postings for f in p), dtype=np.int32, count=int(index.post_start[-1]))
     by_entity: list[list[int]] = [[] for _ in index.entities]

@@ -1,0 +1,144 @@
+"""Compiled loops over the index arrays: the part of retrieval that touches every posting.
+
+A query reaches a few hundred list forms through a few list tokens each; summing their gains in
+numpy costs a dozen array calls per query token, and the calls, not the arithmetic, dominated
+batch screening. numba compiles these loops once per installation (cache=True keeps the machine
+code beside this module, or in the user's cache folder when that is read-only).
+
+The kernel holds the GIL (numba's default), so the scratch arrays it shares across calls within a
+process are used by one call at a time; it leaves them zeroed on return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numba
+import numpy as np
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _compiled(fn: _F) -> _F:
+    return cast(_F, numba.njit(cache=True)(fn))
+
+
+class Scratch:
+    """Zeroed per-form and per-entity work arrays, allocated once per process and index."""
+
+    def __init__(self, n_forms: int, n_entities: int) -> None:
+        self.gain = np.zeros((4, n_forms))  # best query-side and list-side credit; their sums
+        self.bound = np.zeros(n_forms)
+        self.mark = np.zeros((3, n_forms), dtype=np.bool_)  # reached by: this position, form, query
+        self.entity = np.zeros(n_entities, dtype=np.bool_)
+
+
+@_compiled
+def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, vocab_weight: np.ndarray,
+                    form_total: np.ndarray, form_floor: np.ndarray, form_person: np.ndarray,
+                    form_entity: np.ndarray, q_n: np.ndarray, q_slot: np.ndarray, q_w: np.ndarray,
+                    q_total: np.ndarray, q_floor: np.ndarray, organization: bool, slot_first: np.ndarray,
+                    slot_span: np.ndarray, slot_start: np.ndarray, slot_tok: np.ndarray, slot_cred: np.ndarray,
+                    need: float, limit: int, gain: np.ndarray, bound: np.ndarray, mark: np.ndarray,
+                    seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(form ids, bounds) of the forms whose bound of q_cov x c_cov reaches `need`, best first,
+    cut after `limit` distinct entities.
+
+    Query form k has q_n[k] tokens with weights q_w[sum(q_n[:k]) + i] and the slots q_slot[k] to
+    q_slot[k + 1]. Slot s covers slot_span[s] tokens from position slot_first[s] (one token alone,
+    two written together, or several whose initials spell one list word) and reached the list
+    tokens slot_tok[slot_start[s]:slot_start[s + 1]] with credits slot_cred. A query token aligns
+    once in the scorer, so each position takes, per list form, the best of the slots covering it (a
+    slot's list-side gain split between its tokens), and the positions' gains add up
+    (Index.bounds explains the bound).
+    """
+    n_forms = len(form_total)
+    by_pos = np.empty(n_forms, np.int64)
+    by_form = np.empty(n_forms, np.int64)
+    passed = np.empty(n_forms, np.int64)
+    n_passed = 0
+    w_base = 0
+    for k in range(len(q_n)):
+        n_form = 0
+        for i in range(q_n[k]):
+            n_pos = 0
+            for s in range(q_slot[k], q_slot[k + 1]):
+                if not slot_first[s] <= i < slot_first[s] + slot_span[s]:
+                    continue
+                share = 1.0 / slot_span[s]
+                for j in range(slot_start[s], slot_start[s + 1]):
+                    tok = slot_tok[j]
+                    cq = slot_cred[j]
+                    cc = cq * vocab_weight[tok] * share
+                    for p in range(post_start[tok], post_start[tok + 1]):
+                        f = post_flat[p]
+                        if not mark[0, f]:
+                            mark[0, f] = True
+                            by_pos[n_pos] = f
+                            n_pos += 1
+                        gain[0, f] = max(gain[0, f], cq)
+                        gain[1, f] = max(gain[1, f], cc)
+            w = q_w[w_base + i]
+            for m in range(n_pos):
+                f = by_pos[m]
+                gain[2, f] += gain[0, f] * w
+                gain[3, f] += gain[1, f]
+                gain[0, f] = 0.0
+                gain[1, f] = 0.0
+                mark[0, f] = False
+                if not mark[1, f]:
+                    mark[1, f] = True
+                    by_form[n_form] = f
+                    n_form += 1
+        w_base += q_n[k]
+        for m in range(n_form):
+            f = by_form[m]
+            q_cov = gain[2, f] / (q_floor[k] if form_person[f] else q_total[k])
+            c_cov = gain[3, f] / (form_total[f] if organization else form_floor[f])
+            b = min(q_cov, 1.0) * min(c_cov, 1.0)
+            gain[2, f] = 0.0
+            gain[3, f] = 0.0
+            mark[1, f] = False
+            if b >= need:
+                if not mark[2, f]:
+                    mark[2, f] = True
+                    passed[n_passed] = f
+                    n_passed += 1
+                    bound[f] = b
+                elif b > bound[f]:  # the same list form through another reading: its best
+                    bound[f] = b
+    fids = np.sort(passed[:n_passed])
+    bounds = np.empty(n_passed)
+    for m in range(n_passed):
+        f = fids[m]
+        bounds[m] = bound[f]
+        bound[f] = 0.0
+        mark[2, f] = False
+    order = np.argsort(-bounds, kind="mergesort")  # ties by form id
+    fids, bounds = fids[order], bounds[order]
+    # `limit` entities, with every passing form of each: one entry's many spellings do not crowd
+    # out its relatives ("Ayman" and "Ibrahim Sabawi Ibrahim Hasan al-Tikriti")
+    cut, entities = n_passed, 0
+    for m in range(n_passed):
+        e = form_entity[fids[m]]
+        if not seen[e]:
+            if entities == limit:
+                cut = m
+                break
+            seen[e] = True
+            entities += 1
+    for m in range(cut):
+        seen[form_entity[fids[m]]] = False
+    return fids[:cut], bounds[:cut]
+
+
+def load() -> None:
+    """Compile the kernels, or load them from numba's cache: once per process, e.g. before forking
+    batch workers so that they inherit the machine code instead of each loading it."""
+    none = np.zeros(0, np.int64)
+    empty = np.zeros(0)
+    one = np.zeros(1, np.int64)
+    rank_candidates(one, np.zeros(0, np.int32), empty, empty, empty, np.zeros(0, np.bool_), none, none, one,
+                    empty, empty, empty, False, none, none, one, none, empty, 0.0, 0, np.zeros((4, 0)), empty,
+                    np.zeros((3, 0), np.bool_), np.zeros(0, np.bool_))

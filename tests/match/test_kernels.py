@@ -1,0 +1,74 @@
+"""The compiled candidate ranking: its bounds must cap the scorer, its cut must keep the best."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from sekisho.match.scorer import score_form
+from sekisho.screen import Party, make_query
+
+QUERIES = [
+    ("Vladimir Vladimirovich Putin", None),
+    ("ウラジーミル・プーチン", None),
+    ("AlQaida", None),
+    ("Barack Obama", "person"),
+    ("Korea Mining Development Trading Corporation", None),
+    ("高麗航空", None),
+    ("Mohammed bin Salman Al Saud", None),
+    ("Banco Nacional de Cuba", "organization"),
+    ("Deutsche Bank Schweiz", None),
+    ("台積電 Taiwan Semiconductor", None),
+    ("JC Juncker", "person"),  # initials of a list name's words
+    ("Peoples Liberation Army", None),  # words whose initials a list word spells
+    ("J Kim", "person"),
+    ("John Kim", "person"),
+]
+
+
+def _bounds(screener: Any, name: str, type_: str | None, threshold: float, limit: int
+            ) -> tuple[Any, np.ndarray, np.ndarray]:
+    query = make_query(Party(name, type=type_))
+    index = screener.index
+    fids, bounds = index.bounds(query.forms, threshold, limit, query.weights(index), query.organization)
+    return query, fids, bounds
+
+
+def test_bounds_cap_the_name_scores(screener: Any) -> None:
+    """Every reached form's name score is at most the square root of its bound: the pruning loses
+    no hit. At threshold 0 every reached form is returned, up to hundreds per query."""
+    index = screener.index
+    checked = 0
+    for name, type_ in QUERIES:
+        query, fids, bounds = _bounds(screener, name, type_, 0.0, 10**6)
+        assert len(fids) > 0, name
+        assert np.all(np.diff(bounds) <= 0), name  # best first
+        weights = query.weights(index)
+        for fid, bound in zip(fids[:400].tolist(), bounds[:400].tolist(), strict=True):
+            name_score = score_form(index, query, fid, weights).features[0].value
+            assert name_score <= math.sqrt(bound) + 1e-9, (name, index.form_name[fid], name_score, bound)
+            checked += 1
+    assert checked > 1000
+
+
+def test_the_limit_keeps_the_best_entities(screener: Any) -> None:
+    index = screener.index
+    for name, type_ in QUERIES[:5]:
+        _, everything, _ = _bounds(screener, name, type_, 0.3, 10**6)
+        _, kept, _ = _bounds(screener, name, type_, 0.3, 3)
+        entities = list(dict.fromkeys(index.form_entity[f] for f in everything.tolist()))
+        if len(entities) > 3:
+            assert {index.form_entity[f] for f in kept.tolist()} == set(entities[:3]), name
+            assert kept.tolist() == everything[: len(kept)].tolist(), name
+
+
+def test_the_work_arrays_are_left_zeroed(screener: Any) -> None:
+    """The scratch arrays are shared by every call in a process: a call must not leak into the next."""
+    for name, type_ in QUERIES:
+        _bounds(screener, name, type_, 0.5, 5)
+    scratch = screener.index._scratch
+    assert scratch is not None
+    assert not scratch.gain.any() and not scratch.bound.any()
+    assert not scratch.mark.any() and not scratch.entity.any()
