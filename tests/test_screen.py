@@ -66,7 +66,7 @@ def test_index_finds_what_exhaustive_scoring_finds(screener: Any) -> None:
     from sekisho.match.scorer import score_form
 
     index = screener.index
-    options = Options(threshold=0.8, explain=False)
+    options = Options(threshold=0.8)
     # a typo, a letter too many, a dropped word, words written together and apart, a nickname,
     # doubled letters and a changed vowel
     for name in ["Vladimr Putin", "Korea Minning Development", "Banco Nacional Cuba", "Al Qaida Army",
@@ -78,6 +78,6 @@ def test_index_finds_what_exhaustive_scoring_finds(screener: Any) -> None:
         found = {(h.entity_id) for h in screen_query(index, query, options)}
         exhaustive = set()
         for fid in range(len(index.form_entity)):
-            if score_form(index, query, fid, explain=False).score >= 0.8:
+            if score_form(index, query, fid).score >= 0.8:
                 exhaustive.add(index.entities[index.form_entity[fid]].id)
         assert exhaustive <= found, (name, exhaustive - found)

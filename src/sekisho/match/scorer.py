@@ -98,16 +98,35 @@ class Scored:
     matched_name: str
     matched_kind: NameKind
     features: list[Feature] = field(default_factory=list)
-    tokens: list[dict[str, Any]] = field(default_factory=list)
-    query_form: str = ""
-    list_form: str = ""
+    # what the name feature compared, kept so that explaining a hit needs no second alignment
+    query_form: NameForm = field(default_factory=lambda: NameForm((), (), frozenset()))
+    query_weights: tuple[float, ...] = ()
+    list_form: NameForm = field(default_factory=lambda: NameForm((), (), frozenset()))
+    list_weights: tuple[float, ...] = ()
+    pairs: list[Pair] = field(default_factory=list)
+
+    def token_table(self) -> list[dict[str, Any]]:
+        """Each aligned pair with its similarity, credit and weight, then each unaligned token."""
+        q, c, qw = self.query_form.tokens, self.list_form.tokens, self.query_weights
+        rows: list[dict[str, Any]] = [
+            {"query": " ".join(q[i] for i in p.q), "list": " ".join(c[j] for j in p.c),
+             "similarity": round(p.sim, 3), "credit": round(p.credit, 3), "weight": round(sum(qw[i] for i in p.q), 2)}
+            for p in self.pairs
+        ]
+        aligned_q = {i for p in self.pairs for i in p.q}
+        aligned_c = {j for p in self.pairs for j in p.c}
+        rows += [{"query": t, "list": None, "similarity": 0.0, "weight": round(qw[i], 2)}
+                 for i, t in enumerate(q) if i not in aligned_q]
+        rows += [{"query": None, "list": t, "similarity": 0.0, "weight": round(self.list_weights[j], 2)}
+                 for j, t in enumerate(c) if j not in aligned_c]
+        return rows
 
     def explanation(self) -> dict[str, Any]:
         return {
             "matched_name_kind": self.matched_kind.value,
-            "query_normalized": self.query_form,
-            "list_normalized": self.list_form,
-            "tokens": self.tokens,
+            "query_normalized": self.query_form.text,
+            "list_normalized": self.list_form.text,
+            "tokens": self.token_table(),
             "features": [f.to_dict() for f in self.features],
         }
 
@@ -244,15 +263,14 @@ def _identifier(index: Index, query: Query, fid: int, entity: EntityRef, score: 
 FEATURES = (_exact_script, _weak_alias, _legal_form, _numbers, _type, _country, _birth_date, _identifier)
 
 
-def score_form(index: Index, query: Query, fid: int, qweights: list[tuple[float, ...]] | None = None,
-               explain: bool = True) -> Scored:
+def score_form(index: Index, query: Query, fid: int, qweights: list[tuple[float, ...]] | None = None) -> Scored:
     record: FormRecord = index.form(fid)
     entity = index.entities[record.entity]
     best, best_pairs, best_q = -1.0, [], query.forms[0]
     best_qw: tuple[float, ...] = ()
+    person = entity.type is EntityType.PERSON and not query.organization
     for k, qf in enumerate(query.forms):
         qw = qweights[k] if qweights else index.weights(qf.tokens, query.organization)
-        person = entity.type is EntityType.PERSON and not query.organization
         s, pairs = name_similarity(qf, qw, record.form, record.weights, person)
         if s > best:
             best, best_pairs, best_q, best_qw = s, pairs, qf, qw
@@ -264,20 +282,5 @@ def score_form(index: Index, query: Query, fid: int, qweights: list[tuple[float,
             features.append(found)
             score += found.value
     score = min(1.0, max(0.0, score))
-    scored = Scored(round(score, 4), fid, entity, record.name, record.kind, features)
-    if explain:
-        scored.query_form = best_q.text
-        scored.list_form = record.form.text
-        qw = best_qw
-        scored.tokens = [
-            {"query": " ".join(best_q.tokens[i] for i in p.q), "list": " ".join(record.form.tokens[j] for j in p.c),
-             "similarity": round(p.sim, 3), "credit": round(p.credit, 3), "weight": round(sum(qw[i] for i in p.q), 2)}
-            for p in best_pairs
-        ]
-        aligned_q = {i for p in best_pairs for i in p.q}
-        aligned_c = {j for p in best_pairs for j in p.c}
-        scored.tokens += [{"query": t, "list": None, "similarity": 0.0, "weight": round(qw[i], 2)}
-                          for i, t in enumerate(best_q.tokens) if i not in aligned_q]
-        scored.tokens += [{"query": None, "list": t, "similarity": 0.0, "weight": round(record.weights[j], 2)}
-                          for j, t in enumerate(record.form.tokens) if j not in aligned_c]
-    return scored
+    return Scored(round(score, 4), fid, entity, record.name, record.kind, features, best_q, best_qw, record.form,
+                  record.weights, best_pairs)
