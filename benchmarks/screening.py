@@ -183,7 +183,7 @@ def _breakdown(parties: list[tuple[str, str | None]], options: object) -> dict[s
         t3 = time.perf_counter()
         for s in scored:
             if s.score >= options.threshold:
-                score_form(index, query, s.form_id, weights).explanation()
+                s.explanation()
         t4 = time.perf_counter()
         for stage, took in zip(spent, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
             spent[stage] += took
