@@ -4,7 +4,7 @@ from typing import Any
 
 import numpy as np
 
-from sekisho.names.normalize import EXACT
+from sekisho.names.normalize import ABJAD, EXACT, SYLLABIC
 
 
 def test_precomputed_neighbours_equal_the_lookup(screener: Any) -> None:
@@ -17,3 +17,28 @@ def test_precomputed_neighbours_equal_the_lookup(screener: Any) -> None:
     assert len(index.near_flat) > len(real)  # every list token is at least its own neighbour
     for token in sample:
         assert sorted(index.similar_tokens(token, EXACT)) == sorted(bare.similar_tokens(token, EXACT)), token
+
+
+def test_readings_reach_latin_spellings_one_consonant_apart(screener: Any) -> None:
+    """A katakana reading that drops a final consonant, an Arabic one without vowels."""
+    index = screener.index
+    found = dict(index.similar_tokens("berunaaru", SYLLABIC))  # ベルナール
+    assert index.vocab["bernard"] in found
+    found = dict(index.similar_tokens("li", ABJAD))  # علي
+    assert index.vocab["al"] in found
+
+
+def test_cross_script_hits_beyond_one_consonant(screener: Any) -> None:
+    hits = {h.entity_id for h in screener.screen("ベルナール・マエシェ・ビヤムング")}
+    assert "un-sc:CDi.038" in hits  # BERNARD MAHESHE BYAMUNGU
+    hits = {h.entity_id for h in screener.screen("フロベール・ンジャブ・ンガブ")}
+    assert "un-sc:CDi.021" in hits  # Floribert Ngabu Ndjabu
+
+
+def test_initials_reach_the_names_they_stand_for(screener: Any) -> None:
+    """A list name written with an initial is found from the full name, and the other way round."""
+    index = screener.index
+    assert index.vocab["m"] in dict(index.similar_tokens("mining", EXACT))
+    assert index.vocab["nurshammout"] in dict(index.similar_tokens("n", EXACT))
+    hits = {h.matched_name for h in screener.screen("CGN Power")}
+    assert "China General Nuclear Power Corporation" in hits

@@ -36,7 +36,7 @@ from sekisho.match.align import (
 )
 from sekisho.match.kernels import Scratch, rank_candidates
 from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, fold, name_forms
-from sekisho.names.phonetic import skeletons
+from sekisho.names.phonetic import devowel, skeletons
 from sekisho.names.reference import glossary, nickname_relatives
 
 _PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ovna|evna|ivna|ogly|oglu|kyzy)$")
@@ -112,21 +112,62 @@ def _deletion_keys(token: str) -> list[str]:
     return ["d:" + d for d in _deletes(token)]
 
 
-def _skeleton_keys(token: str) -> list[str]:
-    return ["s:" + sk for sk in skeletons(token) if len(sk) >= 2]
+CONSONANT_EDIT_MIN = 4  # one consonant edit in fewer consonants stays under TOKEN_CUTOFF (align.token_similarity)
 
 
-def _sound_keys(token: str) -> list[str]:
-    """Phonetic skeletons, and 4-letter prefix and suffix of a long token (two typos)."""
-    keys = _skeleton_keys(token)
-    if len(token) >= 7:
-        keys.append("p:" + token[:4])
-        keys.append("x:" + token[-4:])
+def _consonant_keys(token: str, tolerant: int, space: str = "") -> list[str]:
+    """A list token's keys for readings that compare by consonants (align.token_similarity): a
+    syllabic one by skeleton, with one consonant more or less (a katakana reading drops a final
+    consonant: "berunaaru" ~ "bernard"); an abjad one by its vowelless spelling, likewise. `space`
+    sets apart the keys of list tokens that are themselves readings (Index.similar_tokens)."""
+    keys = []
+    if tolerant == SYLLABIC:
+        for sk in skeletons(token):
+            if len(sk) >= 2:
+                keys.append(f"{space}s:{sk}")
+            if len(sk) >= CONSONANT_EDIT_MIN:
+                keys += [f"{space}sd:{d}" for d in _deletes(sk)]
+    else:
+        bare = devowel(token)
+        keys.append(f"{space}v:{bare}")
+        if len(bare) >= CONSONANT_EDIT_MIN:
+            keys += [f"{space}vd:{d}" for d in _deletes(bare)]
     return keys
 
 
-def _keys(token: str) -> list[str]:
-    return _deletion_keys(token) + _sound_keys(token)
+def _consonant_lookups(token: str, tolerant: int, space: str = "") -> list[str]:
+    """The keys under which list tokens within one consonant edit of `token` are found (see
+    _consonant_keys): the same consonants, one deleted from either side, or one substituted."""
+    forms, kind = ([sk for sk in skeletons(token) if len(sk) >= 2], "s") if tolerant == SYLLABIC else \
+        ([devowel(token)], "v")
+    keys = []
+    for form in forms:
+        keys.append(f"{space}{kind}:{form}")
+        if len(form) + 1 >= CONSONANT_EDIT_MIN:
+            keys.append(f"{space}{kind}d:{form}")
+        if len(form) >= CONSONANT_EDIT_MIN:
+            for d in _deletes(form):
+                keys += [f"{space}{kind}:{d}", f"{space}{kind}d:{d}"]
+    return keys
+
+
+READING = "r"  # key space of list tokens that are readings: what a Latin query token compares by consonants
+
+
+def _affix_keys(token: str) -> list[str]:
+    """4-letter prefix and suffix of a long token (two typos)."""
+    return ["p:" + token[:4], "x:" + token[-4:]] if len(token) >= 7 else []
+
+
+def _keys(token: str, tolerant: int) -> list[str]:
+    """Every key a query token looks up (Index.similar_tokens). Two Latin spellings compare by
+    spelling alone, so a Latin token looks up the one-edit consonant keys only among the list's
+    readings."""
+    if tolerant in (ABJAD, SYLLABIC):
+        return _deletion_keys(token) + _affix_keys(token) + _consonant_lookups(token, tolerant)
+    # the same skeleton also finds Latin spellings two letters apart ("mohammed" ~ "muhammad")
+    return (_deletion_keys(token) + _affix_keys(token) + ["s:" + sk for sk in skeletons(token) if len(sk) >= 2]
+            + _consonant_lookups(token, SYLLABIC, READING) + _consonant_lookups(token, ABJAD, READING))
 
 
 def compact_identifier(value: str) -> str:
@@ -170,10 +211,11 @@ class Index:
     vocab_tokens: list[str] = field(default_factory=list)
     vocab_mask: list[int] = field(default_factory=list)  # bit per tolerance the token appears with
     vocab_real_list: list[bool] = field(default_factory=list)  # a token of some name, not only a joined pair
-    vocab_weight: list[float] = field(default_factory=list)
     # token id -> form ids, as one flat array sliced by offsets (compact, and fast to pickle)
     post_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     post_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    post_pos: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))  # the token's position in the form
+    post_span: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))  # and how many positions it covers
     keys: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # lookup key -> token ids
     # similar_tokens of every list token as a Latin query token, computed at build (empty in an index
     # built by hand): a batch's query tokens are list tokens more often than not ("bank", "mohammed")
@@ -196,7 +238,8 @@ class Index:
     vocab_real: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     vocab_single: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     vocab_len: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    vocab_weight_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    form_wstart: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))  # form weights, flattened
+    form_wflat: np.ndarray = field(default_factory=lambda: np.zeros(0))
     _reach: dict[tuple[str, int, bool], Reach] = field(default_factory=dict, repr=False)  # per-process memo
     _scratch: Scratch | None = field(default=None, repr=False)  # the kernel's work arrays, per process
     _initials: dict[str, list[int]] | None = field(default=None, repr=False)  # see initial_tokens
@@ -208,7 +251,7 @@ class Index:
         state["_scratch"] = None
         state["_initials"] = None
         for derived in ("total_np", "entity_np", "floor_np", "person_np", "vocab_np", "vocab_mask_np", "vocab_real",
-                        "vocab_single", "vocab_len", "vocab_weight_np"):
+                        "vocab_single", "vocab_len", "form_wstart", "form_wflat"):
             state.pop(derived, None)
         return state
 
@@ -227,7 +270,10 @@ class Index:
         self.vocab_single = np.asarray([len(w) == 1 for w in self.vocab_tokens], dtype=bool)
         # an acronym entry is credited as an initial is (align.credit with shortest 1)
         self.vocab_len = np.asarray([1 if w[0] == ACRONYM else len(w) for w in self.vocab_tokens], dtype=np.int64)
-        self.vocab_weight_np = np.asarray(self.vocab_weight, dtype=np.float64)
+        self.form_wstart = np.zeros(len(self.form_weights) + 1, dtype=np.int64)
+        np.cumsum([len(w) for w in self.form_weights], out=self.form_wstart[1:])
+        self.form_wflat = np.fromiter((x for w in self.form_weights for x in w), dtype=np.float64,
+                                      count=int(self.form_wstart[-1]))
 
     def form(self, fid: int) -> FormRecord:
         return FormRecord(self.form_entity[fid], self.form_name[fid], self.form_kind[fid],
@@ -290,7 +336,7 @@ class Index:
         if tid is not None:
             found[tid] = 1.0
         reached: set[int] = set()
-        for key in ["d:" + token, *(_deletion_keys(token) if joined and tolerant == EXACT else _keys(token))]:
+        for key in ["d:" + token, *(_deletion_keys(token) if joined and tolerant == EXACT else _keys(token, tolerant))]:
             reached.update(_values(self.keys.get(key)))
         for shorter in _deletes(token):  # the query has one letter more than the list token ("sou" ~ "so")
             other = self.vocab.get(shorter)
@@ -405,16 +451,14 @@ class Index:
                ) -> tuple[np.ndarray, np.ndarray]:
         """(form ids, upper bound of q_cov x c_cov of each), best first, as `candidates` returns them.
 
-        Each query token adds, to every form it reaches, its best credit times its weight (query
-        side) and the best credit times the aligned list token's weight (list side). The scorer
-        aligns a query token once, alone or joined with a neighbour ("al qaeda" ~ "alqaeda"), so a
-        token counts the best of the three ways, a joined pair's list-side gain split between its
-        two tokens; summed, these bound the coverages and so sqrt(q_cov x c_cov) (see scorer). A
-        query that is not an organisation, against a person, may have either side's middle names
-        count little (scorer.name_similarity), so the smallest possible totals divide. Each query
-        form (reading) is bounded separately, as the scorer takes the best reading; a list form
-        keeps its best bound. Forms whose bound plus the largest bonus stays under the threshold
-        are never scored.
+        The scorer aligns each query token once, alone, joined with a neighbour ("al qaeda" ~
+        "alqaeda") or as one of the words an acronym's letters stand for, and each list token once.
+        So each query token counts its best credit over the ways it reached a list form (query
+        side), and each of the form's tokens the best credit it was reached with (list side); summed
+        with their weights, these bound the two coverages and so sqrt(q_cov x c_cov) (see scorer and
+        kernels.rank_candidates). Each query form (reading) is bounded separately, as the scorer
+        takes the best reading; a list form keeps its best bound. Forms whose bound plus the
+        largest bonus stays under the threshold are never scored.
         """
         need = max(threshold - MAX_BONUS, 0.0) ** 2 - 1e-9  # q_cov * c_cov needed, each <= 1
         q_n: list[int] = []
@@ -453,15 +497,15 @@ class Index:
         np.cumsum([len(r[0]) for r in reached], out=slot_start[1:])
         scratch = self._scratch
         if scratch is None:
-            scratch = self._scratch = Scratch(len(self.form_entity), len(self.entities))
+            scratch = self._scratch = Scratch(len(self.form_entity), len(self.form_wflat), len(self.entities))
         return rank_candidates(
-            self.post_start, self.post_flat, self.vocab_weight_np, self.total_np, self.floor_np, self.person_np,
-            self.entity_np, np.asarray(q_n, dtype=np.int64), np.asarray(q_slot, dtype=np.int64),
-            np.asarray(q_w, dtype=np.float64), np.asarray(q_total, dtype=np.float64),
-            np.asarray(q_floor, dtype=np.float64), organization, np.asarray(slot_first, dtype=np.int64),
-            np.asarray(slot_span, dtype=np.int64), slot_start,
+            self.post_start, self.post_flat, self.post_pos, self.post_span, self.form_wstart, self.form_wflat,
+            self.total_np, self.floor_np, self.person_np, self.entity_np, np.asarray(q_n, dtype=np.int64),
+            np.asarray(q_slot, dtype=np.int64), np.asarray(q_w, dtype=np.float64),
+            np.asarray(q_total, dtype=np.float64), np.asarray(q_floor, dtype=np.float64), organization,
+            np.asarray(slot_first, dtype=np.int64), np.asarray(slot_span, dtype=np.int64), slot_start,
             np.concatenate([r[0] for r in reached]), np.concatenate([r[1] for r in reached]), need, limit,
-            scratch.gain, scratch.bound, scratch.mark, scratch.entity)
+            scratch.gain, scratch.bound, scratch.mark, scratch.ends, scratch.listed, scratch.entity)
 
 
 def _initials_of(tokens: Sequence[str]) -> str | None:
@@ -512,11 +556,11 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
     n_forms = max(len(pending), 1)
     index.idf = {t: max(math.log(n_forms / c) - IDF_OFFSET, MIN_WEIGHT) for t, c in df.items()}
     index.max_weight = max(math.log(n_forms) - IDF_OFFSET, MIN_WEIGHT)
-    postings: list[list[int]] = []
+    postings: list[list[tuple[int, int, int]]] = []  # per token: (form, first position, positions covered)
 
     fully_keyed: set[int] = set()
 
-    def token_id(tok: str, tolerant: int, weight: float, keyed: bool, real: bool) -> int:
+    def token_id(tok: str, tolerant: int, keyed: bool, real: bool) -> int:
         # Latin joined neighbours get deletion keys (a Latin token aligns with them within one edit,
         # align.JOINED_EDITS) and skeleton keys (a reading aligns with them by its consonants)
         tid = index.vocab.get(tok)
@@ -526,45 +570,45 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             index.vocab_tokens.append(tok)
             index.vocab_mask.append(_BIT[tolerant])
             index.vocab_real_list.append(real)
-            index.vocab_weight.append(weight)
             postings.append([])
             # an acronym entry is reached by its exact letters only (Index.similar_tokens)
-            for key in [] if tok[0] == ACRONYM else _deletion_keys(tok) + _skeleton_keys(tok):
+            consonants = _consonant_keys(tok, SYLLABIC) + _consonant_keys(tok, ABJAD)
+            for key in [] if tok[0] == ACRONYM else _deletion_keys(tok) + consonants:
                 _add(index.keys, key, tid)
         else:
             index.vocab_mask[tid] |= _BIT[tolerant]
-            index.vocab_weight[tid] = max(index.vocab_weight[tid], weight)  # the bound needs the largest
         if real:
             index.vocab_real_list[tid] = True
             _add(index.keys, "u:" + undouble(tok), tid)  # spelt without doubled letters (align.DOUBLED_SIM)
         if keyed and tid not in fully_keyed:
             fully_keyed.add(tid)
-            for key in _sound_keys(tok):
+            for key in _affix_keys(tok):
                 _add(index.keys, key, tid)
         return tid
 
     for eid, text, kind, form in pending:
         fid = index.add_form(eid, text, kind, form)
-        toks, weights = form.tokens, index.form_weights[fid]
+        toks = form.tokens
         for i, tok in enumerate(toks):
-            plist = postings[token_id(tok, form.tolerant[i], weights[i], True, True)]
-            if not plist or plist[-1] != fid:
-                plist.append(fid)
+            postings[token_id(tok, form.tolerant[i], True, True)].append((fid, i, 1))
         for i in range(len(toks) - 1):
             tol = max(form.tolerant[i], form.tolerant[i + 1])
-            joined = token_id(toks[i] + toks[i + 1], tol, weights[i] + weights[i + 1], tol in (ABJAD, SYLLABIC),
-                              False)
-            if not postings[joined] or postings[joined][-1] != fid:
-                postings[joined].append(fid)
+            postings[token_id(toks[i] + toks[i + 1], tol, tol in (ABJAD, SYLLABIC), False)].append((fid, i, 2))
         for span in (2, 3, 4):
             for i in range(len(toks) - span + 1):
                 letters = _initials_of(toks[i : i + span])
                 if letters:
-                    acronym = token_id(ACRONYM + letters, EXACT, sum(weights[i : i + span]), False, False)
-                    if not postings[acronym] or postings[acronym][-1] != fid:
-                        postings[acronym].append(fid)
+                    postings[token_id(ACRONYM + letters, EXACT, False, False)].append((fid, i, span))
+    for tid, tok in enumerate(index.vocab_tokens):
+        for tolerant in (ABJAD, SYLLABIC):
+            if index.vocab_mask[tid] & _BIT[tolerant]:
+                for key in _consonant_keys(tok, tolerant, READING):
+                    _add(index.keys, key, tid)
     index.post_start = np.cumsum([0, *(len(p) for p in postings)], dtype=np.int64)
-    index.post_flat = np.fromiter((f for p in postings for f in p), dtype=np.int32, count=int(index.post_start[-1]))
+    flat = [posting for p in postings for posting in p]
+    index.post_flat = np.fromiter((f for f, _, _ in flat), dtype=np.int32, count=len(flat))
+    index.post_pos = np.fromiter((i for _, i, _ in flat), dtype=np.int16, count=len(flat))
+    index.post_span = np.fromiter((n for _, _, n in flat), dtype=np.int8, count=len(flat))
     by_entity: list[list[int]] = [[] for _ in index.entities]
     for fid, eid in enumerate(index.form_entity):
         by_entity[eid].append(fid)

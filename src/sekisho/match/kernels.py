@@ -25,80 +25,115 @@ def _compiled(fn: _F) -> _F:
 
 
 class Scratch:
-    """Zeroed per-form and per-entity work arrays, allocated once per process and index."""
+    """Zeroed work arrays, allocated once per process and index."""
 
-    def __init__(self, n_forms: int, n_entities: int) -> None:
-        self.gain = np.zeros((4, n_forms))  # best query-side and list-side credit; their sums
+    def __init__(self, n_forms: int, n_tokens: int, n_entities: int) -> None:
+        self.gain = np.zeros((3, n_forms))  # best query-side credit at this position; the two sums
         self.bound = np.zeros(n_forms)
-        self.mark = np.zeros((3, n_forms), dtype=np.bool_)  # reached by: this position, form, query
+        # reached by: this position, this query form, the query; strongly by this query form
+        self.mark = np.zeros((4, n_forms), dtype=np.bool_)
+        self.ends = np.zeros(n_forms, dtype=np.int8)  # the query's first (1) and last (2) token reached it
+        self.listed = np.zeros(n_tokens)  # 1 + best credit of each list form's token, 0 when not reached
         self.entity = np.zeros(n_entities, dtype=np.bool_)
 
 
 @_compiled
-def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, vocab_weight: np.ndarray,
-                    form_total: np.ndarray, form_floor: np.ndarray, form_person: np.ndarray,
-                    form_entity: np.ndarray, q_n: np.ndarray, q_slot: np.ndarray, q_w: np.ndarray,
-                    q_total: np.ndarray, q_floor: np.ndarray, organization: bool, slot_first: np.ndarray,
-                    slot_span: np.ndarray, slot_start: np.ndarray, slot_tok: np.ndarray, slot_cred: np.ndarray,
-                    need: float, limit: int, gain: np.ndarray, bound: np.ndarray, mark: np.ndarray,
-                    seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_pos: np.ndarray, post_span: np.ndarray,
+                    form_wstart: np.ndarray, form_wflat: np.ndarray, form_total: np.ndarray,
+                    form_floor: np.ndarray, form_person: np.ndarray, form_entity: np.ndarray,
+                    q_n: np.ndarray, q_slot: np.ndarray, q_w: np.ndarray, q_total: np.ndarray,
+                    q_floor: np.ndarray, organization: bool, slot_first: np.ndarray, slot_span: np.ndarray,
+                    slot_start: np.ndarray, slot_tok: np.ndarray, slot_cred: np.ndarray, need: float,
+                    limit: int, gain: np.ndarray, bound: np.ndarray, mark: np.ndarray, ends: np.ndarray,
+                    listed: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(form ids, bounds) of the forms whose bound of q_cov x c_cov reaches `need`, best first,
     cut after `limit` distinct entities.
 
     Query form k has q_n[k] tokens with weights q_w[sum(q_n[:k]) + i] and the slots q_slot[k] to
     q_slot[k + 1]. Slot s covers slot_span[s] tokens from position slot_first[s] (one token alone,
     two written together, or several whose initials spell one list word) and reached the list
-    tokens slot_tok[slot_start[s]:slot_start[s + 1]] with credits slot_cred. A query token aligns
-    once in the scorer, so each position takes, per list form, the best of the slots covering it (a
-    slot's list-side gain split between its tokens), and the positions' gains add up
-    (Index.bounds explains the bound).
+    tokens slot_tok[slot_start[s]:slot_start[s + 1]] with credits slot_cred. A posting p puts a list
+    token in form post_flat[p] at positions post_pos[p] to post_pos[p] + post_span[p] - 1.
+
+    Query side: each query position takes its best credit over the slots covering it (a token
+    aligns once in the scorer), times its weight. List side: each list position takes the best
+    credit any slot gave it, times its weight in that form. Summed, these bound the coverages.
+    The scorer lets a person's unaligned middle names weigh less only when that name's first and
+    last tokens aligned, so the lighter totals divide only when both were reached.
     """
     n_forms = len(form_total)
     by_pos = np.empty(n_forms, np.int64)
     by_form = np.empty(n_forms, np.int64)
     passed = np.empty(n_forms, np.int64)
+    strong = np.empty(n_forms, np.int64)
     n_passed = 0
     w_base = 0
     for k in range(len(q_n)):
+        n = q_n[k]
         n_form = 0
-        for i in range(q_n[k]):
+        # A form aligned only with credits c < sqrt(need) scores at most c on both coverages, so
+        # weak entries (an initial's 0.70, a poor spelling) only add to forms a strong one reached.
+        n_strong = 0
+        for s in range(q_slot[k], q_slot[k + 1]):
+            for j in range(slot_start[s], slot_start[s + 1]):
+                if slot_cred[j] * slot_cred[j] >= need:
+                    tok = slot_tok[j]
+                    for p in range(post_start[tok], post_start[tok + 1]):
+                        f = post_flat[p]
+                        if not mark[3, f]:
+                            mark[3, f] = True
+                            strong[n_strong] = f
+                            n_strong += 1
+        for i in range(n):
             n_pos = 0
             for s in range(q_slot[k], q_slot[k + 1]):
                 if not slot_first[s] <= i < slot_first[s] + slot_span[s]:
                     continue
-                share = 1.0 / slot_span[s]
                 for j in range(slot_start[s], slot_start[s + 1]):
                     tok = slot_tok[j]
                     cq = slot_cred[j]
-                    cc = cq * vocab_weight[tok] * share
                     for p in range(post_start[tok], post_start[tok + 1]):
                         f = post_flat[p]
+                        if not mark[3, f]:
+                            continue
                         if not mark[0, f]:
                             mark[0, f] = True
                             by_pos[n_pos] = f
                             n_pos += 1
                         gain[0, f] = max(gain[0, f], cq)
-                        gain[1, f] = max(gain[1, f], cc)
+                        first = form_wstart[f] + post_pos[p]
+                        for q in range(first, first + post_span[p]):
+                            listed[q] = max(listed[q], 1.0 + cq)
             w = q_w[w_base + i]
+            end = (1 if i == 0 else 0) | (2 if i == n - 1 else 0)
             for m in range(n_pos):
                 f = by_pos[m]
-                gain[2, f] += gain[0, f] * w
-                gain[3, f] += gain[1, f]
+                gain[1, f] += gain[0, f] * w
                 gain[0, f] = 0.0
-                gain[1, f] = 0.0
                 mark[0, f] = False
+                ends[f] |= end
                 if not mark[1, f]:
                     mark[1, f] = True
                     by_form[n_form] = f
                     n_form += 1
-        w_base += q_n[k]
+        w_base += n
+        for m in range(n_strong):
+            mark[3, strong[m]] = False
         for m in range(n_form):
             f = by_form[m]
-            q_cov = gain[2, f] / (q_floor[k] if form_person[f] else q_total[k])
-            c_cov = gain[3, f] / (form_total[f] if organization else form_floor[f])
-            b = min(q_cov, 1.0) * min(c_cov, 1.0)
+            lo, hi = form_wstart[f], form_wstart[f + 1]
+            for q in range(lo, hi):
+                if listed[q] > 0.0:
+                    gain[2, f] += (listed[q] - 1.0) * form_wflat[q]
+            lighter = form_person[f] and not organization
+            q_den = q_floor[k] if lighter and (ends[f] == 3 or n < 3) else q_total[k]
+            c_den = form_floor[f] if lighter and listed[lo] > 0.0 and listed[hi - 1] > 0.0 else form_total[f]
+            b = min(gain[1, f] / q_den, 1.0) * min(gain[2, f] / c_den, 1.0)
+            for q in range(lo, hi):
+                listed[q] = 0.0
+            gain[1, f] = 0.0
             gain[2, f] = 0.0
-            gain[3, f] = 0.0
+            ends[f] = 0
             mark[1, f] = False
             if b >= need:
                 if not mark[2, f]:
@@ -136,9 +171,10 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, vocab_weight:
 def load() -> None:
     """Compile the kernels, or load them from numba's cache: once per process, e.g. before forking
     batch workers so that they inherit the machine code instead of each loading it."""
-    none = np.zeros(0, np.int64)
-    empty = np.zeros(0)
+    ints = np.zeros(0, np.int64)
     one = np.zeros(1, np.int64)
-    rank_candidates(one, np.zeros(0, np.int32), empty, empty, empty, np.zeros(0, np.bool_), none, none, one,
-                    empty, empty, empty, False, none, none, one, none, empty, 0.0, 0, np.zeros((4, 0)), empty,
-                    np.zeros((3, 0), np.bool_), np.zeros(0, np.bool_))
+    floats = np.zeros(0)
+    flags = np.zeros(0, np.bool_)
+    rank_candidates(one, np.zeros(0, np.int32), np.zeros(0, np.int16), np.zeros(0, np.int8), one, floats, floats,
+                    floats, flags, ints, ints, one, floats, floats, floats, False, ints, ints, one, ints, floats,
+                    0.0, 0, np.zeros((3, 0)), floats, np.zeros((4, 0), np.bool_), np.zeros(0, np.int8), floats, flags)
