@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from sekisho.match.index import MAX_BONUS
 from sekisho.match.scorer import score_form
 from sekisho.screen import Party, make_query
 
@@ -72,3 +73,20 @@ def test_the_work_arrays_are_left_zeroed(screener: Any) -> None:
     assert scratch is not None
     assert not scratch.gain.any() and not scratch.bound.any()
     assert not scratch.mark.any() and not scratch.entity.any()
+
+
+def test_pruning_keeps_every_form_that_can_score(screener: Any) -> None:
+    """At the default threshold, every reached form whose name score can make a hit (with the
+    largest bonus) is a candidate: the bound and the skipping of weak-only forms lose nothing."""
+    index = screener.index
+    threshold = screener.options().threshold
+    found = 0
+    for name, type_ in QUERIES:
+        query, reached, _ = _bounds(screener, name, type_, 0.0, 10**6)
+        _, kept, _ = _bounds(screener, name, type_, threshold, 10**6)
+        weights = query.weights(index)
+        can_score = {f for f in reached.tolist()
+                     if score_form(index, query, f, weights).features[0].value >= threshold - MAX_BONUS}
+        assert can_score <= set(kept.tolist()), (name, [index.form_name[f] for f in can_score - set(kept.tolist())])
+        found += len(can_score)
+    assert found >= 20  # the queries do reach names that score

@@ -2,9 +2,11 @@
 
 Candidate retrieval never scans every list name. A query token reaches list tokens through:
   exact token, one-deletion keys (any single typo or transposition), the phonetic skeleton,
-  4-letter prefix and suffix (two typos in a long token), and joined neighbours ("al"+"qaeda").
+  4-letter prefix and suffix (two typos in a long token), joined neighbours ("al"+"qaeda"),
+  consonants one edit apart for a reading (katakana, Arabic), initials and acronyms.
 Each list token reached is checked with the real token similarity before its postings are read,
-and a form is scored only if an upper bound of its score can reach the threshold.
+and a form is scored only if an upper bound of its score can reach the threshold (summed over the
+postings in a compiled loop, match/kernels.py).
 The index is immutable once built, stored column-wise in plain lists so it pickles and loads fast,
 and shared read-only by batch workers (or shipped to a cluster engine).
 """
