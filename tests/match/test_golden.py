@@ -31,6 +31,8 @@ CASES: list[dict[str, Any]] = [
     {"a": "Sergey Ivanovich Lavrov", "b": "Sergey Viktorovich LAVROV", "type": "person", "match": False},
     {"a": "C.B.A. Company", "b": "A.B.C. Company", "type": "organization", "match": False},
     {"a": "JC Juncker", "b": "Jean-Claude Juncker", "type": "person", "match": True},
+    {"a": "CGN Power", "b": "China General Nuclear Power Corporation", "type": None, "match": True},
+    {"a": "Hector Al", "b": "ALTAMIRANO LOPEZ, Hector", "type": "person", "match": False},  # "al": no acronym
     {"a": "N. Nazarbayev", "b": "Nursultan Nazarbayev", "type": "person", "match": True},
     {"a": "Kim Jong-uun", "b": "Kim Jong-un", "type": "person", "match": True},
     {"a": "Bashar Xal-Assad", "b": "Bashar al-Assad", "type": "person", "match": True},

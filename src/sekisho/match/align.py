@@ -147,6 +147,7 @@ class Pair:
     c: tuple[int, ...]  # candidate token positions
     sim: float
     credit: float
+    acronym: bool = False  # one token's letters spell the initials of the other side's tokens
 
 
 def _similar_pairs(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...], ctol: tuple[int, ...]
@@ -242,6 +243,6 @@ def _initials(a: tuple[str, ...], b: tuple[str, ...], used_a: set[int], used_b: 
             used_a.add(i)
             used_b.update(span)
             pair = (tuple(span), (i,)) if swap else ((i,), tuple(span))
-            out.append(Pair(pair[0], pair[1], INITIALS_CREDIT, INITIALS_CREDIT))
+            out.append(Pair(pair[0], pair[1], INITIALS_CREDIT, INITIALS_CREDIT, acronym=True))
             break
     return out

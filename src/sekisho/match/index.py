@@ -49,6 +49,10 @@ ORGANIZATION_TYPES = frozenset({EntityType.ORGANIZATION, EntityType.VESSEL, Enti
 IDF_OFFSET = 2.0  # subtracted from log(N/df) so that common words ("trading", "al") weigh little
 MIN_WEIGHT = 0.3
 MAX_BONUS = 0.05  # the most any non-name feature adds (country + birth date), see scorer
+# An acronym is a rare token: a word in more than about one list name in 400 ("al", "abu", "bin",
+# "kim") is not read as the initials of the other name's words ("Hector Al" / "ALTAMIRANO LOPEZ, Hector");
+# a token's weight in a name is at most its idf, so the index applies it to the idf (see scorer)
+ACRONYM_MIN_WEIGHT = 4.0
 
 # An acronym entry: the initials of 2-4 neighbouring tokens of a list name, so that a query word that
 # spells them reaches the name ("jc" ~ "jean claude", "al" ~ "abdul latif", align._initials)
@@ -388,7 +392,8 @@ class Index:
                 others = self.initial_tokens(token)
             for other in others:
                 found[other] = max(found.get(other, 0.0), TOKEN_CUTOFF)
-        acronym = self.vocab.get(ACRONYM + token) if not joined and 2 <= len(token) <= 4 else None
+        acronym = (self.vocab.get(ACRONYM + token) if not joined and 2 <= len(token) <= 4
+                   and self.idf.get(token, self.max_weight) >= ACRONYM_MIN_WEIGHT else None)
         if acronym is not None:
             found[acronym] = TOKEN_CUTOFF
         if not joined:
@@ -418,7 +423,9 @@ class Index:
         for span in (2, 3, 4):
             for i in range(len(tokens) - span + 1):
                 letters = _initials_of(tokens[i : i + span])
-                tid = self.vocab.get(letters) if letters else None
+                if not letters or self.idf.get(letters, 0.0) < ACRONYM_MIN_WEIGHT:
+                    continue
+                tid = self.vocab.get(letters)
                 if tid is not None and self.vocab_real_list[tid]:
                     yield i, span, tid
 

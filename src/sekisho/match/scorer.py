@@ -31,6 +31,7 @@ from typing import Any
 from sekisho.lists.model import EntityType, NameKind
 from sekisho.match.align import Pair, align
 from sekisho.match.index import (
+    ACRONYM_MIN_WEIGHT,
     MIDDLE_WEIGHT,
     ORGANIZATION_TYPES,
     PATRONYMIC_WEIGHT,
@@ -168,7 +169,8 @@ def name_similarity(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[f
                     ) -> tuple[float, list[Pair]]:
     if not q.tokens or not c.tokens:
         return 0.0, []
-    pairs = align(q.tokens, q.tolerant, c.tokens, c.tolerant)
+    pairs = [p for p in align(q.tokens, q.tolerant, c.tokens, c.tolerant)
+             if not p.acronym or (qw[p.q[0]] if len(p.q) == 1 else cw[p.c[0]]) >= ACRONYM_MIN_WEIGHT]
     qw, cw = _conflicting_patronymics(q, qw, c, cw, pairs)
     if person:
         qw, cw = _middle_names(q, qw, c, cw, pairs)
