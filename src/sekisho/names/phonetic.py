@@ -34,9 +34,12 @@ def devowel(token: str) -> str:
 def skeletons(token: str) -> tuple[str, ...]:
     """Skeleton, plus one for a leading katakana ウ standing for V or W (ウラジーミル = Vladimir)."""
     sk = skeleton(token)
-    if token.startswith("u") and len(token) > 2:
-        return (sk, "p" + sk)
-    return (sk,)
+    return (sk, "p" + sk) if leading_u(token) else (sk,)
+
+
+def leading_u(token: str) -> bool:
+    """A leading 'u' that may be katakana ウ for V or W: such a token has a second skeleton."""
+    return token.startswith("u") and len(token) > 2
 
 
 @lru_cache(maxsize=200_000)
