@@ -143,19 +143,26 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_pos: np.
                     bound[f] = b
                 elif b > bound[f]:  # the same list form through another reading: its best
                     bound[f] = b
-    fids = np.sort(passed[:n_passed])
-    bounds = np.empty(n_passed)
-    for m in range(n_passed):
+    return _best_entities(passed[:n_passed], bound, mark[2], form_entity, limit, seen)
+
+
+@_compiled
+def _best_entities(passed: np.ndarray, bound: np.ndarray, passed_mark: np.ndarray, form_entity: np.ndarray,
+                   limit: int, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The passed forms best bound first (ties by form id), cut after `limit` distinct entities:
+    every passing form of each, so that one entry's many spellings do not crowd out its relatives
+    ("Ayman" and "Ibrahim Sabawi Ibrahim Hasan al-Tikriti"). Clears the bounds and marks it reads."""
+    fids = np.sort(passed)
+    bounds = np.empty(len(fids))
+    for m in range(len(fids)):
         f = fids[m]
         bounds[m] = bound[f]
         bound[f] = 0.0
-        mark[2, f] = False
-    order = np.argsort(-bounds, kind="mergesort")  # ties by form id
+        passed_mark[f] = False
+    order = np.argsort(-bounds, kind="mergesort")
     fids, bounds = fids[order], bounds[order]
-    # `limit` entities, with every passing form of each: one entry's many spellings do not crowd
-    # out its relatives ("Ayman" and "Ibrahim Sabawi Ibrahim Hasan al-Tikriti")
-    cut, entities = n_passed, 0
-    for m in range(n_passed):
+    cut, entities = len(fids), 0
+    for m in range(len(fids)):
         e = form_entity[fids[m]]
         if not seen[e]:
             if entities == limit:
