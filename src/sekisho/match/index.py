@@ -121,31 +121,31 @@ def _deletion_keys(token: str) -> list[str]:
 CONSONANT_EDIT_MIN = 4  # one consonant edit in fewer consonants stays under TOKEN_CUTOFF (align.token_similarity)
 
 
-def _consonant_keys(token: str, tolerant: int, space: str = "") -> list[str]:
-    """A list token's keys for readings that compare by consonants (align.token_similarity): a
-    syllabic one by skeleton, with one consonant more or less (a katakana reading drops a final
-    consonant: "berunaaru" ~ "bernard"); an abjad one by its vowelless spelling, likewise. `space`
-    sets apart the keys of list tokens that are themselves readings (Index.similar_tokens)."""
-    keys = []
+def _consonants(token: str, tolerant: int) -> tuple[list[str], str]:
+    """What a reading of this tolerance compares by (align.token_similarity), and its key kind: a
+    syllabic one the skeletons of two consonants or more, an abjad one the vowelless spelling."""
     if tolerant == SYLLABIC:
-        for sk in skeletons(token):
-            if len(sk) >= 2:
-                keys.append(f"{space}s:{sk}")
-            if len(sk) >= CONSONANT_EDIT_MIN:
-                keys += [f"{space}sd:{d}" for d in _deletes(sk)]
-    else:
-        bare = devowel(token)
-        keys.append(f"{space}v:{bare}")
-        if len(bare) >= CONSONANT_EDIT_MIN:
-            keys += [f"{space}vd:{d}" for d in _deletes(bare)]
+        return [sk for sk in skeletons(token) if len(sk) >= 2], "s"
+    return [devowel(token)], "v"
+
+
+def _consonant_keys(token: str, tolerant: int, space: str = "") -> list[str]:
+    """A list token's keys for readings that compare by consonants, with one consonant more or less
+    from CONSONANT_EDIT_MIN on (a katakana reading drops a final consonant: "berunaaru" ~ "bernard").
+    `space` sets apart the keys of list tokens that are themselves readings (Index.similar_tokens)."""
+    forms, kind = _consonants(token, tolerant)
+    keys = []
+    for form in forms:
+        keys.append(f"{space}{kind}:{form}")
+        if len(form) >= CONSONANT_EDIT_MIN:
+            keys += [f"{space}{kind}d:{d}" for d in _deletes(form)]
     return keys
 
 
 def _consonant_lookups(token: str, tolerant: int, space: str = "") -> list[str]:
     """The keys under which list tokens within one consonant edit of `token` are found (see
     _consonant_keys): the same consonants, one deleted from either side, or one substituted."""
-    forms, kind = ([sk for sk in skeletons(token) if len(sk) >= 2], "s") if tolerant == SYLLABIC else \
-        ([devowel(token)], "v")
+    forms, kind = _consonants(token, tolerant)
     keys = []
     for form in forms:
         keys.append(f"{space}{kind}:{form}")
