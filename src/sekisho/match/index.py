@@ -29,16 +29,17 @@ from sekisho.match.align import (
     INITIALS_CREDIT,
     JOINED_EDITS,
     JOINED_READING_FLOOR,
-    SKELETON_FLOOR,
     TOKEN_CUTOFF,
+    Spellings,
     credits,
+    token_similarities,
     token_similarity,
     undouble,
     variant_similarity,
 )
 from sekisho.match.kernels import Scratch, rank_candidates
 from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, fold, name_forms
-from sekisho.names.phonetic import devowel, leading_u, skeleton, skeletons
+from sekisho.names.phonetic import devowel, skeletons
 from sekisho.names.reference import glossary, nickname_relatives
 
 _PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ovna|evna|ivna|ogly|oglu|kyzy)$")
@@ -217,7 +218,7 @@ class Index:
     vocab_tokens: list[str] = field(default_factory=list)
     vocab_mask: list[int] = field(default_factory=list)  # bit per tolerance the token appears with
     vocab_real_list: list[bool] = field(default_factory=list)  # a token of some name, not only a joined pair
-    vocab_skeleton: list[str] = field(default_factory=list)  # phonetic.skeleton of each (empty in a hand-built index)
+    spellings: Spellings = field(default_factory=lambda: Spellings.of([]))  # of vocab_tokens, for token_similarities
     # token id -> form ids, as one flat array sliced by offsets (compact, and fast to pickle)
     post_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     post_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
@@ -247,8 +248,6 @@ class Index:
     vocab_len: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     form_wstart: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))  # form weights, flattened
     form_wflat: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    vocab_skeleton_np: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
-    vocab_u_np: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # has a second skeleton (phonetic)
     _reach: dict[tuple[str, int, bool], Reach] = field(default_factory=dict, repr=False)  # per-process memo
     _scratch: Scratch | None = field(default=None, repr=False)  # the kernel's work arrays, per process
     _initials: dict[str, list[int]] | None = field(default=None, repr=False)  # see initial_tokens
@@ -260,7 +259,7 @@ class Index:
         state["_scratch"] = None
         state["_initials"] = None
         for derived in ("total_np", "entity_np", "floor_np", "person_np", "vocab_np", "vocab_mask_np", "vocab_real",
-                        "vocab_single", "vocab_len", "form_wstart", "form_wflat", "vocab_skeleton_np", "vocab_u_np"):
+                        "vocab_single", "vocab_len", "form_wstart", "form_wflat"):
             state.pop(derived, None)
         return state
 
@@ -279,8 +278,6 @@ class Index:
         self.vocab_single = np.asarray([len(w) == 1 for w in self.vocab_tokens], dtype=bool)
         # an acronym entry is credited as an initial is (align.credit with shortest 1)
         self.vocab_len = np.asarray([1 if w[0] == ACRONYM else len(w) for w in self.vocab_tokens], dtype=np.int64)
-        self.vocab_skeleton_np = np.asarray(self.vocab_skeleton, dtype=object)
-        self.vocab_u_np = np.asarray([leading_u(w) for w in self.vocab_tokens], dtype=bool)
         self.form_wstart = np.zeros(len(self.form_weights) + 1, dtype=np.int64)
         np.cumsum([len(w) for w in self.form_weights], out=self.form_wstart[1:])
         self.form_wflat = np.fromiter((x for w in self.form_weights for x in w), dtype=np.float64,
@@ -332,8 +329,8 @@ class Index:
     def similar_tokens(self, token: str, tolerant: int, joined: bool = False) -> list[tuple[int, float]]:
         """List tokens (ids) similar to `token`, with their similarity, via the lookup keys.
 
-        Every reached token's spelling similarity comes from one vectorised call; only pairs where the
-        script-aware comparison (or an initial) can change the answer go through align.token_similarity.
+        Every reached token is compared in a few array calls (align.token_similarities, the
+        script-aware comparison as columns); only initials go through align.token_similarity.
         A `joined` query token (two query tokens written together) aligns only within one edit
         (align.JOINED_EDITS), which the exact and one-deletion keys find in full; a joined reading
         only where also spelt alike (align.JOINED_READING_FLOOR).
@@ -373,34 +370,18 @@ class Index:
                 abjad, syllabic = lenient & (tolerant == ABJAD), lenient & (tolerant == SYLLABIC)
             # a reading against two words written together must be spelt alike too (align._joined)
             joined_pair = ~self.vocab_real[ids] if not joined else np.ones(len(ids), dtype=bool)
-            unlike = syllabic & joined_pair & (raw < JOINED_READING_FLOOR)
-            abjad, syllabic = abjad & ~unlike, syllabic & ~unlike
-            single = self.vocab_single[ids] | (len(token) == 1)
-            plain = ~abjad & ~syllabic & ~single  # the spelling similarity is the whole answer
-            hit = plain & (raw >= TOKEN_CUTOFF)
-            found.update(zip(ids[hit].tolist(), raw[hit].tolist(), strict=True))
-            # the rest need token_similarity; syllabic pairs spelt less alike than SKELETON_FLOOR never match
-            check = ~plain & (abjad | single | (raw >= SKELETON_FLOOR))
-            # a syllabic pair's skeletons add at most their similarity x (0.85 + 0.15 x spelling)
-            # (align.token_similarity): where that cannot beat the spelling, or the cutoff, the
-            # answer is known without the full comparison
-            syl = np.flatnonzero(check & syllabic & ~abjad & ~single)
-            if len(syl) and len(self.vocab_skeleton_np):
-                syl = syl[~self.vocab_u_np[ids[syl]]]  # a second skeleton (phonetic.leading_u): compared in full
-                spelt = raw[syl]
-                alike = process.cdist(skeletons(token), self.vocab_skeleton_np[ids[syl]].tolist(),
-                                      scorer=OSA.normalized_similarity, dtype=np.float64).max(axis=0)
-                most = alike * (0.85 + 0.15 * spelt)
-                settled = most <= spelt
-                keep = settled & (spelt >= TOKEN_CUTOFF)
-                found.update(zip(ids[syl[keep]].tolist(), spelt[keep].tolist(), strict=True))
-                check[syl[settled | (most < TOKEN_CUTOFF)]] = False
-            for k in np.flatnonzero(check).tolist():
-                text = self.vocab_tokens[int(ids[k])]
-                tols = [t for t, on in ((ABJAD, abjad[k]), (SYLLABIC, syllabic[k])) if on] or [EXACT]
-                sim = max(token_similarity(token, text, t) for t in tols)
-                if sim >= TOKEN_CUTOFF:
-                    found[int(ids[k])] = sim
+            syllabic &= ~joined_pair | (raw >= JOINED_READING_FLOOR)
+            sims = raw.copy()
+            for tol, on in ((ABJAD, abjad), (SYLLABIC, syllabic)):
+                sel = np.flatnonzero(on)
+                if len(sel):
+                    sims[sel] = np.maximum(sims[sel], token_similarities(token, tol, raw[sel], self.spellings,
+                                                                         ids[sel]))
+            # an initial ("j" ~ "john"); other spelling variants are added below
+            for k in np.flatnonzero((self.vocab_single[ids] | (len(token) == 1)) & ~abjad & ~syllabic).tolist():
+                sims[k] = token_similarity(token, self.vocab_tokens[int(ids[k])], EXACT)
+            hit = sims >= TOKEN_CUTOFF
+            found.update(zip(ids[hit].tolist(), sims[hit].tolist(), strict=True))
         if tolerant == EXACT and not joined and token[0].isalpha():
             # an initial stands for a name starting with it (align.token_similarity): "m" for "mining"
             # and "j" for every list word starting with j; a bound, so any list token's tolerance
@@ -632,7 +613,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             if index.vocab_mask[tid] & _BIT[tolerant]:
                 for key in _consonant_keys(tok, tolerant, READING):
                     _add(index.keys, key, tid)
-    index.vocab_skeleton = [skeleton(t) for t in index.vocab_tokens]
+    index.spellings = Spellings.of(index.vocab_tokens)
     index.post_start = np.cumsum([0, *(len(p) for p in postings)], dtype=np.int64)
     flat = [posting for p in postings for posting in p]
     index.post_flat = np.fromiter((f for f, _, _ in flat), dtype=np.int32, count=len(flat))
