@@ -39,7 +39,7 @@ from sekisho.match.align import (
 )
 from sekisho.match.kernels import Scratch, rank_candidates
 from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, fold, name_forms
-from sekisho.names.phonetic import devowel, skeletons
+from sekisho.names.phonetic import devowel, onsets, skeletons
 from sekisho.names.reference import glossary, nickname_relatives
 
 _PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ovna|evna|ivna|ogly|oglu|kyzy)$")
@@ -122,39 +122,43 @@ def _deletion_keys(token: str) -> list[str]:
 CONSONANT_EDIT_MIN = 4  # one consonant edit in fewer consonants stays under TOKEN_CUTOFF (align.token_similarity)
 
 
-def _consonants(token: str, tolerant: int) -> tuple[list[str], str]:
-    """What a reading of this tolerance compares by (align.token_similarity), and its key kind: a
-    syllabic one the skeletons of two consonants or more, an abjad one the vowelless spelling."""
+def _consonants(token: str, tolerant: int) -> tuple[list[str], list[str]]:
+    """What a reading of this tolerance compares by (align.token_similarity), and its key kinds: a
+    syllabic one the skeletons of two consonants or more, under each class of sound it may start
+    with (two readings of one name start alike, phonetic.onsets: half the skeleton matches go), an
+    abjad one the vowelless spelling."""
     if tolerant == SYLLABIC:
-        return [sk for sk in skeletons(token) if len(sk) >= 2], "s"
-    return [devowel(token)], "v"
+        return [sk for sk in skeletons(token) if len(sk) >= 2], ["s" + o for o in sorted(onsets(token))]
+    return [devowel(token)], ["v"]
 
 
 def _consonant_keys(token: str, tolerant: int, space: str = "") -> list[str]:
     """A list token's keys for readings that compare by consonants, with one consonant more or less
     from CONSONANT_EDIT_MIN on (a katakana reading drops a final consonant: "berunaaru" ~ "bernard").
     `space` sets apart the keys of list tokens that are themselves readings (Index.similar_tokens)."""
-    forms, kind = _consonants(token, tolerant)
+    forms, kinds = _consonants(token, tolerant)
     keys = []
-    for form in forms:
-        keys.append(f"{space}{kind}:{form}")
-        if len(form) >= CONSONANT_EDIT_MIN:
-            keys += [f"{space}{kind}d:{d}" for d in _deletes(form)]
+    for kind in kinds:
+        for form in forms:
+            keys.append(f"{space}{kind}:{form}")
+            if len(form) >= CONSONANT_EDIT_MIN:
+                keys += [f"{space}{kind}d:{d}" for d in _deletes(form)]
     return keys
 
 
 def _consonant_lookups(token: str, tolerant: int, space: str = "") -> list[str]:
     """The keys under which list tokens within one consonant edit of `token` are found (see
     _consonant_keys): the same consonants, one deleted from either side, or one substituted."""
-    forms, kind = _consonants(token, tolerant)
+    forms, kinds = _consonants(token, tolerant)
     keys = []
-    for form in forms:
-        keys.append(f"{space}{kind}:{form}")
-        if len(form) + 1 >= CONSONANT_EDIT_MIN:
-            keys.append(f"{space}{kind}d:{form}")
-        if len(form) >= CONSONANT_EDIT_MIN:
-            for d in _deletes(form):
-                keys += [f"{space}{kind}:{d}", f"{space}{kind}d:{d}"]
+    for kind in kinds:
+        for form in forms:
+            keys.append(f"{space}{kind}:{form}")
+            if len(form) + 1 >= CONSONANT_EDIT_MIN:
+                keys.append(f"{space}{kind}d:{form}")
+            if len(form) >= CONSONANT_EDIT_MIN:
+                for d in _deletes(form):
+                    keys += [f"{space}{kind}:{d}", f"{space}{kind}d:{d}"]
     return keys
 
 
@@ -173,7 +177,9 @@ def _keys(token: str, tolerant: int) -> list[str]:
     if tolerant in (ABJAD, SYLLABIC):
         return _deletion_keys(token) + _affix_keys(token) + _consonant_lookups(token, tolerant)
     # the same skeleton also finds Latin spellings two letters apart ("mohammed" ~ "muhammad")
-    return (_deletion_keys(token) + _affix_keys(token) + ["s:" + sk for sk in skeletons(token) if len(sk) >= 2]
+    forms, kinds = _consonants(token, SYLLABIC)
+    same_skeleton = [f"{kind}:{form}" for kind in kinds for form in forms]
+    return (_deletion_keys(token) + _affix_keys(token) + same_skeleton
             + _consonant_lookups(token, SYLLABIC, READING) + _consonant_lookups(token, ABJAD, READING))
 
 
