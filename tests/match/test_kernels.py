@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 
+from sekisho.match.align import credit
 from sekisho.match.index import MAX_BONUS
+from sekisho.match.kernels import credits
 from sekisho.match.scorer import score_form
 from sekisho.screen import Party, make_query
 
@@ -90,3 +92,12 @@ def test_pruning_keeps_every_form_that_can_score(screener: Any) -> None:
         assert can_score <= set(kept.tolist()), (name, [index.form_name[f] for f in can_score - set(kept.tolist())])
         found += len(can_score)
     assert found >= 20  # the queries do reach names that score
+
+
+def test_credits_are_the_scorers() -> None:
+    """The compiled credits of a reach are align.credit's, for initials, typos and exact tokens."""
+    sims = np.array([1.0, 0.95, 0.9, 0.8, 0.75, 0.7, 0.7, 0.5, 0.0])
+    for length in (1, 2, 5, 9, 14):
+        for lengths in (np.full(len(sims), 1), np.arange(1, len(sims) + 1), np.full(len(sims), 12)):
+            expected = [credit(s, max(length, n), min(length, n)) for s, n in zip(sims, lengths.tolist(), strict=True)]
+            assert credits(sims, lengths, length).tolist() == expected

@@ -208,12 +208,6 @@ def credit(sim: float, length: int, shortest: int = 2) -> float:
     return max(0.0, 1.0 - CREDIT_SLOPE * length * (1.0 - sim) ** 2)
 
 
-def credits(sims: np.ndarray, lengths: np.ndarray, shortest: np.ndarray) -> np.ndarray:
-    """`credit` for arrays of similarities and lengths, with the same arithmetic."""
-    edits = np.maximum(0.0, 1.0 - CREDIT_SLOPE * lengths * (1.0 - sims) ** 2)
-    return np.where(sims >= 1.0, 1.0, np.where(shortest == 1, INITIALS_CREDIT, edits))
-
-
 @dataclass(frozen=True, slots=True)
 class Pair:
     q: tuple[int, ...]  # query token positions (two when joined, several for initials)

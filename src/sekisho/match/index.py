@@ -31,13 +31,12 @@ from sekisho.match.align import (
     JOINED_READING_FLOOR,
     TOKEN_CUTOFF,
     Spellings,
-    credits,
     token_similarities,
     token_similarity,
     undouble,
     variant_similarity,
 )
-from sekisho.match.kernels import Scratch, rank_candidates
+from sekisho.match.kernels import Scratch, credits, rank_candidates
 from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, fold, name_forms
 from sekisho.names.phonetic import devowel, onsets, skeletons
 from sekisho.names.reference import glossary, nickname_relatives
@@ -332,8 +331,8 @@ class Index:
     def identifier_entities(self, compact: str) -> tuple[int, ...]:
         return _values(self.identifiers.get(compact))
 
-    def similar_tokens(self, token: str, tolerant: int, joined: bool = False) -> list[tuple[int, float]]:
-        """List tokens (ids) similar to `token`, with their similarity, via the lookup keys.
+    def similar_tokens(self, token: str, tolerant: int, joined: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """List tokens (ids) similar to `token`, and their similarity, via the lookup keys.
 
         Every reached token is compared in a few array calls (align.token_similarities, the
         script-aware comparison as columns); only initials go through align.token_similarity.
@@ -346,7 +345,7 @@ class Index:
         if tid is not None and tolerant == EXACT and not joined and tid + 1 < len(self.near_start):
             lo, hi = int(self.near_start[tid]), int(self.near_start[tid + 1])
             if hi > lo:
-                return list(zip(self.near_flat[lo:hi].tolist(), self.near_sim[lo:hi].tolist(), strict=True))
+                return self.near_flat[lo:hi].astype(np.int64), self.near_sim[lo:hi]
         if tid is not None:
             found[tid] = 1.0
         reached: set[int] = set()
@@ -411,7 +410,8 @@ class Index:
                 sim = variant_similarity(token, self.vocab_tokens[other])
                 if sim > found.get(other, 0.0):
                     found[other] = sim
-        return list(found.items())
+        return (np.fromiter(found.keys(), dtype=np.int64, count=len(found)),
+                np.fromiter(found.values(), dtype=np.float64, count=len(found)))
 
     def initial_tokens(self, letter: str) -> list[int]:
         """The list tokens of two letters or more starting with `letter` (derived, per process)."""
@@ -436,7 +436,7 @@ class Index:
                     yield i, span, tid
 
     def reach(self, token: str, tolerant: int, joined: bool = False) -> Reach:
-        """The list tokens a query token reaches and the credit each would get (align.credits, the
+        """The list tokens a query token reaches and the credit each would get (align.credit, the
         scorer's own, so sums of these bound the coverages).
 
         Memoised per process: batches repeat tokens ("bank", "group", "mohammed") endlessly.
@@ -444,11 +444,8 @@ class Index:
         memo = self._reach.get((token, tolerant, joined))
         if memo is not None:
             return memo
-        similar = self.similar_tokens(token, tolerant, joined)
-        tids = np.fromiter((t for t, _ in similar), dtype=np.int64, count=len(similar))
-        sims = np.fromiter((s for _, s in similar), dtype=np.float64, count=len(similar))
-        lengths = self.vocab_len[tids]
-        result = tids, credits(sims, np.maximum(len(token), lengths), np.minimum(len(token), lengths))
+        tids, sims = self.similar_tokens(token, tolerant, joined)
+        result = tids, credits(sims, self.vocab_len[tids], len(token))
         if len(self._reach) > 200_000:
             self._reach.clear()
         self._reach[(token, tolerant, joined)] = result
@@ -639,9 +636,9 @@ def _precompute_near(index: Index) -> None:
     starts, flat, sims = [0], [], []
     for tid, token in enumerate(index.vocab_tokens):
         if index.vocab_real_list[tid]:
-            for other, sim in index.similar_tokens(token, EXACT):
-                flat.append(other)
-                sims.append(sim)
+            ids, found = index.similar_tokens(token, EXACT)
+            flat += ids.tolist()
+            sims += found.tolist()
         starts.append(len(flat))
     index.near_flat = np.asarray(flat, dtype=np.int32)
     index.near_sim = np.asarray(sims, dtype=np.float64)
