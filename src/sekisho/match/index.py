@@ -114,8 +114,11 @@ def _deletes(token: str) -> list[str]:
     return [token[:i] + token[i + 1 :] for i in range(len(token))] if len(token) >= 3 else []
 
 
-def _deletion_keys(token: str) -> list[str]:
-    return ["d:" + d for d in _deletes(token)]
+def _spelling_keys(token: str) -> list[str]:
+    """A list token is filed under itself and its one-letter deletions, bare: tokens are letters and
+    digits (names.normalize), other keys have a kind and a ':'. A query token finds every list token
+    one edit away under itself and its own deletions (a letter more, less or other)."""
+    return [token, *_deletes(token)]
 
 
 CONSONANT_EDIT_MIN = 4  # one consonant edit in fewer consonants stays under TOKEN_CUTOFF (align.token_similarity)
@@ -174,11 +177,11 @@ def _keys(token: str, tolerant: int) -> list[str]:
     spelling alone, so a Latin token looks up the one-edit consonant keys only among the list's
     readings."""
     if tolerant in (ABJAD, SYLLABIC):
-        return _deletion_keys(token) + _affix_keys(token) + _consonant_lookups(token, tolerant)
+        return _spelling_keys(token) + _affix_keys(token) + _consonant_lookups(token, tolerant)
     # the same skeleton also finds Latin spellings two letters apart ("mohammed" ~ "muhammad")
     forms, kinds = _consonants(token, SYLLABIC)
     same_skeleton = [f"{kind}:{form}" for kind in kinds for form in forms]
-    return (_deletion_keys(token) + _affix_keys(token) + same_skeleton
+    return (_spelling_keys(token) + _affix_keys(token) + same_skeleton
             + _consonant_lookups(token, SYLLABIC, READING) + _consonant_lookups(token, ABJAD, READING))
 
 
@@ -349,12 +352,8 @@ class Index:
         if tid is not None:
             found[tid] = 1.0
         reached: set[int] = set()
-        for key in ["d:" + token, *(_deletion_keys(token) if joined and tolerant == EXACT else _keys(token, tolerant))]:
+        for key in _spelling_keys(token) if joined and tolerant == EXACT else _keys(token, tolerant):
             reached.update(_values(self.keys.get(key)))
-        for shorter in _deletes(token):  # the query has one letter more than the list token ("sou" ~ "so")
-            other = self.vocab.get(shorter)
-            if other is not None:
-                reached.add(other)
         if tid is not None:
             reached.discard(tid)
         if reached and joined and tolerant == EXACT:
@@ -426,10 +425,11 @@ class Index:
     def _spelt_acronyms(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, int]]:
         """(first position, span, list token id) for each 2-4 neighbouring query tokens whose
         initials spell a list word of that length ("peoples liberation army" ~ "pla")."""
+        firsts = "".join(t[0] for t in tokens)
         for span in (2, 3, 4):
             for i in range(len(tokens) - span + 1):
-                letters = _initials_of(tokens[i : i + span])
-                if not letters or self.idf.get(letters, 0.0) < ACRONYM_MIN_WEIGHT:
+                letters = firsts[i : i + span]
+                if self.idf.get(letters, 0.0) < ACRONYM_MIN_WEIGHT or not _initials_of(tokens[i : i + span]):
                     continue
                 tid = self.vocab.get(letters)
                 if tid is not None and self.vocab_real_list[tid]:
@@ -585,7 +585,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             postings.append([])
             # an acronym entry is reached by its exact letters only (Index.similar_tokens)
             consonants = _consonant_keys(tok, SYLLABIC) + _consonant_keys(tok, ABJAD)
-            for key in [] if tok[0] == ACRONYM else _deletion_keys(tok) + consonants:
+            for key in [] if tok[0] == ACRONYM else _spelling_keys(tok) + consonants:
                 _add(index.keys, key, tid)
         else:
             index.vocab_mask[tid] |= _BIT[tolerant]
