@@ -9,7 +9,7 @@ import numpy as np
 
 from sekisho.match.align import credit
 from sekisho.match.index import MAX_BONUS
-from sekisho.match.kernels import credits
+from sekisho.match.kernels import _essential, credits
 from sekisho.match.scorer import score_form
 from sekisho.screen import Party, make_query
 
@@ -74,7 +74,7 @@ def test_the_work_arrays_are_left_zeroed(screener: Any) -> None:
     scratch = screener.index._scratch
     assert scratch is not None
     assert not scratch.gain.any() and not scratch.bound.any()
-    assert not scratch.mark.any() and not scratch.entity.any()
+    assert not scratch.flags.any() and not scratch.entity.any() and not scratch.listed.any()
 
 
 def test_pruning_keeps_every_form_that_can_score(screener: Any) -> None:
@@ -101,3 +101,12 @@ def test_credits_are_the_scorers() -> None:
         for lengths in (np.full(len(sims), 1), np.arange(1, len(sims) + 1), np.full(len(sims), 12)):
             expected = [credit(s, max(length, n), min(length, n)) for s, n in zip(sims, lengths.tolist(), strict=True)]
             assert credits(sims, lengths, length).tolist() == expected
+
+
+def test_the_lightest_tokens_that_cannot_reach_alone_are_not_essential() -> None:
+    weights = np.array([0.3, 5.0, 0.4, 6.0, 0.4])
+    # 0.3 + 0.4 + 0.4 = 1.1 stays under 1.2: those three alone cannot make it
+    assert _essential(weights, 1.2).tolist() == [False, True, False, True, False]
+    # under 1.0, only two of them: the first 0.4 (by position) goes in
+    assert _essential(weights, 1.0).tolist() == [False, True, False, True, True]
+    assert _essential(weights, 0.1).all()

@@ -256,6 +256,7 @@ class Index:
     vocab_len: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     form_wstart: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))  # form weights, flattened
     form_wflat: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    post_first: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     _reach: dict[tuple[str, int, bool], Reach] = field(default_factory=dict, repr=False)  # per-process memo
     _scratch: Scratch | None = field(default=None, repr=False)  # the kernel's work arrays, per process
     _initials: dict[str, list[int]] | None = field(default=None, repr=False)  # see initial_tokens
@@ -267,7 +268,7 @@ class Index:
         state["_scratch"] = None
         state["_initials"] = None
         for derived in ("total_np", "entity_np", "floor_np", "person_np", "vocab_np", "vocab_mask_np", "vocab_real",
-                        "vocab_single", "vocab_len", "form_wstart", "form_wflat"):
+                        "vocab_single", "vocab_len", "form_wstart", "form_wflat", "post_first"):
             state.pop(derived, None)
         return state
 
@@ -290,6 +291,8 @@ class Index:
         np.cumsum([len(w) for w in self.form_weights], out=self.form_wstart[1:])
         self.form_wflat = np.fromiter((x for w in self.form_weights for x in w), dtype=np.float64,
                                       count=int(self.form_wstart[-1]))
+        # where each posting's first position sits in form_wflat: saves the kernel a lookup per posting
+        self.post_first = (self.form_wstart[self.post_flat] + self.post_pos).astype(np.int32)
 
     def form(self, fid: int) -> FormRecord:
         return FormRecord(self.form_entity[fid], self.form_name[fid], self.form_kind[fid],
@@ -511,13 +514,13 @@ class Index:
         if scratch is None:
             scratch = self._scratch = Scratch(len(self.form_entity), len(self.form_wflat), len(self.entities))
         return rank_candidates(
-            self.post_start, self.post_flat, self.post_pos, self.post_span, self.form_wstart, self.form_wflat,
+            self.post_start, self.post_flat, self.post_first, self.post_span, self.form_wstart, self.form_wflat,
             self.total_np, self.floor_np, self.person_np, self.entity_np, np.asarray(q_n, dtype=np.int64),
             np.asarray(q_slot, dtype=np.int64), np.asarray(q_w, dtype=np.float64),
             np.asarray(q_total, dtype=np.float64), np.asarray(q_floor, dtype=np.float64), organization,
             np.asarray(slot_first, dtype=np.int64), np.asarray(slot_span, dtype=np.int64), slot_start,
             np.concatenate([r[0] for r in reached]), np.concatenate([r[1] for r in reached]), need, limit,
-            scratch.gain, scratch.bound, scratch.mark, scratch.ends, scratch.listed, scratch.entity)
+            scratch.gain, scratch.bound, scratch.flags, scratch.listed, scratch.entity, scratch.forms)
 
 
 def _initials_of(tokens: Sequence[str]) -> str | None:

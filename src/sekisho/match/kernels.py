@@ -26,17 +26,28 @@ def _compiled(fn: _F) -> _F:
     return cast(_F, numba.njit(cache=True)(fn))
 
 
+# Scratch.flags bits of a list form
+AT_POSITION = 1  # reached by the query position being summed
+IN_FORM = 2  # reached by the query form being summed
+PASSED = 4  # its bound reached the need (through some query form)
+STRONG = 8  # reached by the query form with a credit c, c^2 >= need
+FIRST = 16  # the query form's first token reached it
+LAST = 32  # and its last
+ESSENTIAL = 64  # reached through a query token that is not among the lightest (rank_candidates)
+
+
 class Scratch:
-    """Zeroed work arrays, allocated once per process and index."""
+    """Zeroed work arrays, allocated once per process and index. Each form's state sits together
+    (gain row, flag byte): the kernel visits forms in posting order, and one cache line per form
+    beats one per array."""
 
     def __init__(self, n_forms: int, n_tokens: int, n_entities: int) -> None:
-        self.gain = np.zeros((3, n_forms))  # best query-side credit at this position; the two sums
+        self.gain = np.zeros((n_forms, 3))  # best query-side credit at this position; the two sums
         self.bound = np.zeros(n_forms)
-        # reached by: this position, this query form, the query; strongly by this query form
-        self.mark = np.zeros((4, n_forms), dtype=np.bool_)
-        self.ends = np.zeros(n_forms, dtype=np.int8)  # the query's first (1) and last (2) token reached it
+        self.flags = np.zeros(n_forms, dtype=np.uint8)
         self.listed = np.zeros(n_tokens)  # 1 + best credit of each list form's token, 0 when not reached
         self.entity = np.zeros(n_entities, dtype=np.bool_)
+        self.forms = np.empty((4, n_forms), dtype=np.int64)  # lists of form ids, filled from the start
 
 
 @_compiled
@@ -56,14 +67,14 @@ def credits(sims: np.ndarray, lengths: np.ndarray, length: int) -> np.ndarray:
 
 
 @_compiled
-def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_pos: np.ndarray, post_span: np.ndarray,
+def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: np.ndarray, post_span: np.ndarray,
                     form_wstart: np.ndarray, form_wflat: np.ndarray, form_total: np.ndarray,
                     form_floor: np.ndarray, form_person: np.ndarray, form_entity: np.ndarray,
                     q_n: np.ndarray, q_slot: np.ndarray, q_w: np.ndarray, q_total: np.ndarray,
                     q_floor: np.ndarray, organization: bool, slot_first: np.ndarray, slot_span: np.ndarray,
                     slot_start: np.ndarray, slot_tok: np.ndarray, slot_cred: np.ndarray, need: float,
-                    limit: int, gain: np.ndarray, bound: np.ndarray, mark: np.ndarray, ends: np.ndarray,
-                    listed: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                    limit: int, gain: np.ndarray, bound: np.ndarray, flags: np.ndarray, listed: np.ndarray,
+                    seen: np.ndarray, forms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(form ids, bounds) of the forms whose bound of q_cov x c_cov reaches `need`, best first,
     cut after `limit` distinct entities.
 
@@ -71,7 +82,7 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_pos: np.
     q_slot[k + 1]. Slot s covers slot_span[s] tokens from position slot_first[s] (one token alone,
     two written together, or several whose initials spell one list word) and reached the list
     tokens slot_tok[slot_start[s]:slot_start[s + 1]] with credits slot_cred. A posting p puts a list
-    token in form post_flat[p] at positions post_pos[p] to post_pos[p] + post_span[p] - 1.
+    token in form post_flat[p] at post_span[p] positions, the first at post_first[p] in form_wflat.
 
     Query side: each query position takes its best credit over the slots covering it (a token
     aligns once in the scorer), times its weight. List side: each list position takes the best
@@ -79,18 +90,19 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_pos: np.
     The scorer lets a person's unaligned middle names weigh less only when that name's first and
     last tokens aligned, so the lighter totals divide only when both were reached.
     """
-    n_forms = len(form_total)
-    by_pos = np.empty(n_forms, np.int64)
-    by_form = np.empty(n_forms, np.int64)
-    passed = np.empty(n_forms, np.int64)
-    strong = np.empty(n_forms, np.int64)
+    by_pos, by_form, passed, strong = forms[0], forms[1], forms[2], forms[3]
     n_passed = 0
     w_base = 0
     for k in range(len(q_n)):
         n = q_n[k]
         n_form = 0
-        # A form aligned only with credits c < sqrt(need) scores at most c on both coverages, so
-        # weak entries (an initial's 0.70, a poor spelling) only add to forms a strong one reached.
+        # Only forms reached both strongly and through an essential token are summed:
+        # - a form aligned only with credits c < sqrt(need) scores at most c on both coverages, so
+        #   weak entries (an initial's 0.70, a poor spelling) only add to forms a strong one reached;
+        # - the lightest query tokens whose weights sum to less than need x the lightest query total
+        #   cannot make q_cov alone ("al", "trading": the longest postings), so a form must be
+        #   reached by one of the others (MaxScore).
+        essential = _essential(q_w[w_base : w_base + n], need * min(q_floor[k], q_total[k]))
         n_strong = 0
         for s in range(q_slot[k], q_slot[k + 1]):
             for j in range(slot_start[s], slot_start[s + 1]):
@@ -98,10 +110,17 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_pos: np.
                     tok = slot_tok[j]
                     for p in range(post_start[tok], post_start[tok + 1]):
                         f = post_flat[p]
-                        if not mark[3, f]:
-                            mark[3, f] = True
+                        if not flags[f] & STRONG:
+                            flags[f] |= STRONG
                             strong[n_strong] = f
                             n_strong += 1
+        for s in range(q_slot[k], q_slot[k + 1]):
+            if not essential[slot_first[s] : slot_first[s] + slot_span[s]].any():
+                continue
+            for j in range(slot_start[s], slot_start[s + 1]):
+                tok = slot_tok[j]
+                for p in range(post_start[tok], post_start[tok + 1]):
+                    flags[post_flat[p]] |= ESSENTIAL
         for i in range(n):
             n_pos = 0
             for s in range(q_slot[k], q_slot[k + 1]):
@@ -112,71 +131,90 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_pos: np.
                     cq = slot_cred[j]
                     for p in range(post_start[tok], post_start[tok + 1]):
                         f = post_flat[p]
-                        if not mark[3, f]:
+                        if (flags[f] & (STRONG | ESSENTIAL)) != (STRONG | ESSENTIAL):
                             continue
-                        if not mark[0, f]:
-                            mark[0, f] = True
+                        if not flags[f] & AT_POSITION:
+                            flags[f] |= AT_POSITION
                             by_pos[n_pos] = f
                             n_pos += 1
-                        gain[0, f] = max(gain[0, f], cq)
-                        first = form_wstart[f] + post_pos[p]
+                        gain[f, 0] = max(gain[f, 0], cq)
+                        first = post_first[p]
                         for q in range(first, first + post_span[p]):
                             listed[q] = max(listed[q], 1.0 + cq)
             w = q_w[w_base + i]
-            end = (1 if i == 0 else 0) | (2 if i == n - 1 else 0)
+            end = (FIRST if i == 0 else 0) | (LAST if i == n - 1 else 0)
             for m in range(n_pos):
                 f = by_pos[m]
-                gain[1, f] += gain[0, f] * w
-                gain[0, f] = 0.0
-                mark[0, f] = False
-                ends[f] |= end
-                if not mark[1, f]:
-                    mark[1, f] = True
+                gain[f, 1] += gain[f, 0] * w
+                gain[f, 0] = 0.0
+                flags[f] = (flags[f] & ~AT_POSITION) | end
+                if not flags[f] & IN_FORM:
+                    flags[f] |= IN_FORM
                     by_form[n_form] = f
                     n_form += 1
         w_base += n
+        for s in range(q_slot[k], q_slot[k + 1]):  # ESSENTIAL was set on every posting of these
+            if essential[slot_first[s] : slot_first[s] + slot_span[s]].any():
+                for j in range(slot_start[s], slot_start[s + 1]):
+                    tok = slot_tok[j]
+                    for p in range(post_start[tok], post_start[tok + 1]):
+                        flags[post_flat[p]] &= ~ESSENTIAL
         for m in range(n_strong):
-            mark[3, strong[m]] = False
+            flags[strong[m]] &= ~STRONG
         for m in range(n_form):
             f = by_form[m]
             lo, hi = form_wstart[f], form_wstart[f + 1]
             for q in range(lo, hi):
                 if listed[q] > 0.0:
-                    gain[2, f] += (listed[q] - 1.0) * form_wflat[q]
+                    gain[f, 2] += (listed[q] - 1.0) * form_wflat[q]
             lighter = form_person[f] and not organization
-            q_den = q_floor[k] if lighter and (ends[f] == 3 or n < 3) else q_total[k]
+            both_ends = (flags[f] & (FIRST | LAST)) == (FIRST | LAST)
+            q_den = q_floor[k] if lighter and (both_ends or n < 3) else q_total[k]
             c_den = form_floor[f] if lighter and listed[lo] > 0.0 and listed[hi - 1] > 0.0 else form_total[f]
-            b = min(gain[1, f] / q_den, 1.0) * min(gain[2, f] / c_den, 1.0)
+            b = min(gain[f, 1] / q_den, 1.0) * min(gain[f, 2] / c_den, 1.0)
             for q in range(lo, hi):
                 listed[q] = 0.0
-            gain[1, f] = 0.0
-            gain[2, f] = 0.0
-            ends[f] = 0
-            mark[1, f] = False
+            gain[f, 1] = 0.0
+            gain[f, 2] = 0.0
+            flags[f] &= PASSED
             if b >= need:
-                if not mark[2, f]:
-                    mark[2, f] = True
+                if not flags[f] & PASSED:
+                    flags[f] |= PASSED
                     passed[n_passed] = f
                     n_passed += 1
                     bound[f] = b
                 elif b > bound[f]:  # the same list form through another reading: its best
                     bound[f] = b
-    return _best_entities(passed[:n_passed], bound, mark[2], form_entity, limit, seen)
+    return _best_entities(passed[:n_passed], bound, flags, form_entity, limit, seen)
 
 
 @_compiled
-def _best_entities(passed: np.ndarray, bound: np.ndarray, passed_mark: np.ndarray, form_entity: np.ndarray,
+def _essential(weights: np.ndarray, enough: float) -> np.ndarray:
+    """Which query positions are essential: all but the lightest, as many as weigh less than
+    `enough` together (those alone cannot reach it)."""
+    essential = np.ones(len(weights), np.bool_)
+    light = 0.0
+    for i in np.argsort(weights, kind="mergesort"):
+        if light + weights[i] >= enough:
+            break
+        light += weights[i]
+        essential[i] = False
+    return essential
+
+
+@_compiled
+def _best_entities(passed: np.ndarray, bound: np.ndarray, flags: np.ndarray, form_entity: np.ndarray,
                    limit: int, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The passed forms best bound first (ties by form id), cut after `limit` distinct entities:
     every passing form of each, so that one entry's many spellings do not crowd out its relatives
-    ("Ayman" and "Ibrahim Sabawi Ibrahim Hasan al-Tikriti"). Clears the bounds and marks it reads."""
+    ("Ayman" and "Ibrahim Sabawi Ibrahim Hasan al-Tikriti"). Clears the bounds and flags it reads."""
     fids = np.sort(passed)
     bounds = np.empty(len(fids))
     for m in range(len(fids)):
         f = fids[m]
         bounds[m] = bound[f]
         bound[f] = 0.0
-        passed_mark[f] = False
+        flags[f] &= ~PASSED
     order = np.argsort(-bounds, kind="mergesort")
     fids, bounds = fids[order], bounds[order]
     cut, entities = len(fids), 0
@@ -201,6 +239,6 @@ def load() -> None:
     floats = np.zeros(0)
     flags = np.zeros(0, np.bool_)
     credits(floats, ints, 1)
-    rank_candidates(one, np.zeros(0, np.int32), np.zeros(0, np.int16), np.zeros(0, np.int8), one, floats, floats,
+    rank_candidates(one, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int8), one, floats, floats,
                     floats, flags, ints, ints, one, floats, floats, floats, False, ints, ints, one, ints, floats,
-                    0.0, 0, np.zeros((3, 0)), floats, np.zeros((4, 0), np.bool_), np.zeros(0, np.int8), floats, flags)
+                    0.0, 0, np.zeros((0, 3)), floats, np.zeros(0, np.uint8), floats, flags, np.zeros((4, 0), np.int64))
