@@ -21,7 +21,7 @@ from sekisho.lists.model import EntityType, NameKind
 from sekisho.match import kernels
 from sekisho.match.index import EntityRef, Index, build_index
 from sekisho.match.scorer import Query, Scored, score_form
-from sekisho.names import transliterate
+from sekisho.names import reference, transliterate
 from sekisho.names.normalize import name_forms
 
 
@@ -87,9 +87,13 @@ def make_query(party: Party) -> Query:
 
 
 def warm_up() -> None:
-    """The one-time costs of a screening process, paid now: the readers' dictionaries and the
-    compiled kernels. Batch screening calls it before forking workers, which then share them."""
+    """The one-time costs of a screening process, paid now: the readers' dictionaries, the name
+    reference tables and the compiled kernels. Batch screening calls it before forking workers,
+    which then share them."""
     transliterate.warm_up()
+    reference.legal_forms()
+    reference.glossary()
+    reference.nickname_relatives()
     kernels.load()
 
 

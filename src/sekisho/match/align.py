@@ -226,13 +226,18 @@ def _similar_pairs(q: tuple[str, ...], qtol: tuple[int, ...], c: tuple[str, ...]
     if spelling_only and min(map(len, q)) > 1 and min(map(len, c)) > 1:
         # plain Latin tokens: the whole matrix in one call (same values as token_similarity)
         matrix = process.cdist(q, c, scorer=OSA.normalized_similarity, score_cutoff=TOKEN_CUTOFF,
-                               dtype=np.float64)
+                               dtype=np.float64).tolist()
+        found = []
         for i, a in enumerate(q):
+            relatives = nickname_relatives().get(a, ())
             for j, b in enumerate(c):
-                if matrix[i, j] < DOUBLED_SIM:
-                    matrix[i, j] = max(matrix[i, j], variant_similarity(a, b))
-        rows, cols = np.nonzero(matrix)
-        return [(float(matrix[i, j]), int(i), int(j)) for i, j in zip(rows, cols, strict=True)]
+                sim = matrix[i][j]
+                # variants share the first letter (doubled letters), the length (one vowel) or are nicknames
+                if sim < DOUBLED_SIM and (a[0] == b[0] or len(a) == len(b) or b in relatives):
+                    sim = max(sim, variant_similarity(a, b))
+                if sim:
+                    found.append((sim, i, j))
+        return found
     out = []
     for i, a in enumerate(q):
         for j, b in enumerate(c):
