@@ -91,6 +91,7 @@ def pair_tolerance(a: int, b: int) -> int:
     return EXACT
 
 
+@lru_cache(maxsize=1 << 16)  # a batch compares the same pairs again and again (two calls in three)
 def token_similarity(a: str, b: str, tolerant: int) -> float:
     if a == b:
         return 1.0

@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from rapidfuzz import process
@@ -106,6 +106,7 @@ def is_organization(etype: EntityType | None, form: NameForm) -> bool:
     return etype in ORGANIZATION_TYPES or bool(form.legal_forms)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_patronymic(token: str) -> bool:
     return _PATRONYMIC.search(token) is not None
 
