@@ -29,6 +29,7 @@ from sekisho.match.align import (
     INITIALS_CREDIT,
     JOINED_EDITS,
     JOINED_READING_FLOOR,
+    SKELETON_FLOOR,
     TOKEN_CUTOFF,
     Spellings,
     token_similarities,
@@ -62,6 +63,7 @@ _BIT = {EXACT: 1, ABJAD: 2, SYLLABIC: 4, STRICT: 8}
 _NO_FORMS = np.zeros(0, np.int64)
 _NO_GAIN = np.zeros(0)
 _INITIALS = np.array([INITIALS_CREDIT])
+_FEW = 10  # readings compared one by one rather than as columns (Index.similar_tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,18 +378,22 @@ class Index:
             else:
                 lenient = (mask & _BIT[EXACT]) > 0
                 abjad, syllabic = lenient & (tolerant == ABJAD), lenient & (tolerant == SYLLABIC)
-            # a reading against two words written together must be spelt alike too (align._joined)
-            joined_pair = ~self.vocab_real[ids] if not joined else np.ones(len(ids), dtype=bool)
-            syllabic &= ~joined_pair | (raw >= JOINED_READING_FLOOR)
-            sims = raw.copy()
-            for tol, on in ((ABJAD, abjad), (SYLLABIC, syllabic)):
-                sel = np.flatnonzero(on)
-                if len(sel):
-                    sims[sel] = np.maximum(sims[sel], token_similarities(token, tol, raw[sel], self.spellings,
-                                                                         ids[sel]))
             # an initial ("j" ~ "john"); other spelling variants are added below
+            sims = raw.copy()
             for k in np.flatnonzero((self.vocab_single[ids] | (len(token) == 1)) & ~abjad & ~syllabic).tolist():
                 sims[k] = token_similarity(token, self.vocab_tokens[int(ids[k])], EXACT)
+            # a reading's consonants count only where spelt somewhat alike (align.SKELETON_FLOOR), and
+            # against two words written together only where spelt alike (align._joined)
+            joined_pair = ~self.vocab_real[ids] if not joined else np.ones(len(ids), dtype=bool)
+            syllabic &= (raw >= SKELETON_FLOOR) & (~joined_pair | (raw >= JOINED_READING_FLOOR))
+            for tol, on in ((ABJAD, abjad), (SYLLABIC, syllabic)):
+                sel = np.flatnonzero(on)
+                if len(sel) > _FEW:
+                    sims[sel] = np.maximum(sims[sel], token_similarities(token, tol, raw[sel], self.spellings,
+                                                                         ids[sel]))
+                else:  # the columns' fixed cost outweighs a few (remembered) comparisons
+                    for k in sel.tolist():
+                        sims[k] = max(sims[k], token_similarity(token, self.vocab_tokens[int(ids[k])], tol))
             hit = sims >= TOKEN_CUTOFF
             found.update(zip(ids[hit].tolist(), sims[hit].tolist(), strict=True))
         if tolerant == EXACT and not joined and token[0].isalpha():
