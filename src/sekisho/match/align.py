@@ -120,7 +120,6 @@ def token_similarity(a: str, b: str, tolerant: int) -> float:
     return sim
 
 
-
 @dataclass(frozen=True, slots=True)
 class Spellings:
     """Many tokens as columns of what token_similarity reads of them, so that token_similarities

@@ -343,8 +343,9 @@ class Index:
     def similar_tokens(self, token: str, tolerant: int, joined: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """List tokens (ids) similar to `token`, and their similarity, via the lookup keys.
 
-        Every reached token is compared in a few array calls (align.token_similarities, the
-        script-aware comparison as columns); only initials go through align.token_similarity.
+        Every reached token is compared by spelling in one array call, and where one side is a
+        reading by its consonants too (align.token_similarities, as columns, or token_similarity
+        one by one when there are few).
         A `joined` query token (two query tokens written together) aligns only within one edit
         (align.JOINED_EDITS), which the exact and one-deletion keys find in full; a joined reading
         only where also spelt alike (align.JOINED_READING_FLOOR).

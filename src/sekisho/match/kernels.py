@@ -37,9 +37,8 @@ ESSENTIAL = 64  # reached through a query token that is not among the lightest (
 
 
 class Scratch:
-    """Zeroed work arrays, allocated once per process and index. Each form's state sits together
-    (gain row, flag byte): the kernel visits forms in posting order, and one cache line per form
-    beats one per array."""
+    """Zeroed work arrays, allocated once per process and index: per list form a row of gains and
+    one byte of flags (the bits above), per list position its best credit."""
 
     def __init__(self, n_forms: int, n_tokens: int, n_entities: int) -> None:
         self.gain = np.zeros((n_forms, 3))  # best query-side credit at this position; the two sums
