@@ -102,6 +102,10 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
         #   cannot make q_cov alone ("al", "trading": the longest postings), so a form must be
         #   reached by one of the others (MaxScore).
         essential = _essential(q_w[w_base : w_base + n], need * min(q_floor[k], q_total[k]))
+        # a slot is essential when it covers an essential position
+        slot_essential = np.zeros(q_slot[k + 1] - q_slot[k], np.bool_)
+        for s in range(q_slot[k], q_slot[k + 1]):
+            slot_essential[s - q_slot[k]] = essential[slot_first[s] : slot_first[s] + slot_span[s]].any()
         n_strong = 0
         for s in range(q_slot[k], q_slot[k + 1]):
             for j in range(slot_start[s], slot_start[s + 1]):
@@ -113,13 +117,8 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
                             flags[f] |= STRONG
                             strong[n_strong] = f
                             n_strong += 1
-        for s in range(q_slot[k], q_slot[k + 1]):
-            if not essential[slot_first[s] : slot_first[s] + slot_span[s]].any():
-                continue
-            for j in range(slot_start[s], slot_start[s + 1]):
-                tok = slot_tok[j]
-                for p in range(post_start[tok], post_start[tok + 1]):
-                    flags[post_flat[p]] |= ESSENTIAL
+        _mark_postings(q_slot[k], q_slot[k + 1], slot_essential, slot_start, slot_tok, post_start, post_flat, flags,
+                       True)
         for i in range(n):
             n_pos = 0
             for s in range(q_slot[k], q_slot[k + 1]):
@@ -152,12 +151,8 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
                     by_form[n_form] = f
                     n_form += 1
         w_base += n
-        for s in range(q_slot[k], q_slot[k + 1]):  # ESSENTIAL was set on every posting of these
-            if essential[slot_first[s] : slot_first[s] + slot_span[s]].any():
-                for j in range(slot_start[s], slot_start[s + 1]):
-                    tok = slot_tok[j]
-                    for p in range(post_start[tok], post_start[tok + 1]):
-                        flags[post_flat[p]] &= ~ESSENTIAL
+        _mark_postings(q_slot[k], q_slot[k + 1], slot_essential, slot_start, slot_tok, post_start, post_flat, flags,
+                       False)
         for m in range(n_strong):
             flags[strong[m]] &= ~STRONG
         for m in range(n_form):
@@ -185,6 +180,21 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
                 elif b > bound[f]:  # the same list form through another reading: its best
                     bound[f] = b
     return _best_entities(passed[:n_passed], bound, flags, form_entity, limit, seen)
+
+
+@_compiled
+def _mark_postings(first_slot: int, end_slot: int, chosen: np.ndarray, slot_start: np.ndarray, slot_tok: np.ndarray,
+                   post_start: np.ndarray, post_flat: np.ndarray, flags: np.ndarray, on: bool) -> None:
+    """Set (or clear) ESSENTIAL on every form that a `chosen` slot of first_slot..end_slot reaches."""
+    for s in range(first_slot, end_slot):
+        if chosen[s - first_slot]:
+            for j in range(slot_start[s], slot_start[s + 1]):
+                tok = slot_tok[j]
+                for p in range(post_start[tok], post_start[tok + 1]):
+                    if on:
+                        flags[post_flat[p]] |= ESSENTIAL
+                    else:
+                        flags[post_flat[p]] &= ~ESSENTIAL
 
 
 @_compiled
