@@ -297,6 +297,15 @@ def _joined(a: tuple[str, ...], atol: tuple[int, ...], b: tuple[str, ...], btol:
     return out
 
 
+def initials_of(tokens: Sequence[str]) -> str | None:
+    """The acronym neighbouring tokens spell: their first letters (None when all are single letters,
+    as letters for letters is a spelling, not initials; or when a first character is no letter)."""
+    if all(len(t) == 1 for t in tokens):
+        return None
+    letters = "".join(t[0] for t in tokens)
+    return letters if letters.isalpha() else None
+
+
 def _initials(a: tuple[str, ...], b: tuple[str, ...], used_a: set[int], used_b: set[int], swap: bool
               ) -> list[Pair]:
     """Align a lone 2-4 letter token of `a` with as many adjacent unaligned tokens of `b` whose
@@ -308,10 +317,8 @@ def _initials(a: tuple[str, ...], b: tuple[str, ...], used_a: set[int], used_b: 
             continue
         for j in range(len(b) - n + 1):
             span = range(j, j + n)
-            if any(k in used_b for k in span) or "".join(b[k][0] for k in span) != tok:
+            if any(k in used_b for k in span) or initials_of(b[j : j + n]) != tok:
                 continue
-            if all(len(b[k]) == 1 for k in span):
-                continue  # letters for letters is a spelling, not initials
             used_a.add(i)
             used_b.update(span)
             pair = (tuple(span), (i,)) if swap else ((i,), tuple(span))

@@ -32,6 +32,7 @@ from sekisho.match.align import (
     SKELETON_FLOOR,
     TOKEN_CUTOFF,
     Spellings,
+    initials_of,
     token_similarities,
     token_similarity,
     undouble,
@@ -440,7 +441,7 @@ class Index:
         for span in (2, 3, 4):
             for i in range(len(tokens) - span + 1):
                 letters = firsts[i : i + span]
-                if self.idf.get(letters, 0.0) < ACRONYM_MIN_WEIGHT or not _initials_of(tokens[i : i + span]):
+                if self.idf.get(letters, 0.0) < ACRONYM_MIN_WEIGHT or not initials_of(tokens[i : i + span]):
                     continue
                 tid = self.vocab.get(letters)
                 if tid is not None and self.vocab_real_list[tid]:
@@ -531,15 +532,6 @@ class Index:
             scratch.gain, scratch.bound, scratch.flags, scratch.listed, scratch.entity, scratch.forms)
 
 
-def _initials_of(tokens: Sequence[str]) -> str | None:
-    """The acronym 2-4 neighbouring tokens spell, as align._initials reads it (None when all are
-    single letters: letters for letters is a spelling)."""
-    if all(len(t) == 1 for t in tokens):
-        return None
-    letters = "".join(t[0] for t in tokens)
-    return letters if letters.isalpha() else None
-
-
 def build_index(loaded: Iterable[LoadedList]) -> Index:
     index = Index()
     df: dict[str, int] = defaultdict(int)
@@ -619,7 +611,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             postings[token_id(toks[i] + toks[i + 1], tol, tol in (ABJAD, SYLLABIC), False)].append((fid, i, 2))
         for span in (2, 3, 4):
             for i in range(len(toks) - span + 1):
-                letters = _initials_of(toks[i : i + span])
+                letters = initials_of(toks[i : i + span])
                 if letters:
                     postings[token_id(ACRONYM + letters, EXACT, False, False)].append((fid, i, span))
     for tid, tok in enumerate(index.vocab_tokens):
