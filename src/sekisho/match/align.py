@@ -21,7 +21,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from sekisho.names.normalize import ABJAD, EXACT, SYLLABIC
-from sekisho.names.phonetic import devowel, leading_u, onsets, skeleton, skeletons
+from sekisho.names.phonetic import devowel, onsets, skeletons
 from sekisho.names.reference import nickname_relatives
 
 TOKEN_CUTOFF = 0.70
@@ -118,75 +118,6 @@ def token_similarity(a: str, b: str, tolerant: int) -> float:
     elif tolerant == EXACT:
         sim = max(sim, variant_similarity(a, b))
     return sim
-
-
-@dataclass(frozen=True, slots=True)
-class Spellings:
-    """Many tokens as columns of what token_similarity reads of them, so that token_similarities
-    compares one token with thousands in a few array calls (the index keeps its vocabulary so)."""
-
-    text: np.ndarray  # object: the tokens
-    length: np.ndarray  # int64
-    consonants: np.ndarray  # object: phonetic.devowel
-    skeleton: np.ndarray  # object: phonetic.skeleton
-    skeleton_len: np.ndarray  # int64
-    second: np.ndarray  # bool: "p" + skeleton is a second skeleton (phonetic.leading_u)
-    onset: np.ndarray  # int32: code point of the class of sound it starts with, -1 for none
-    onset_p: np.ndarray  # bool: it may also start with a p-class sound (phonetic.onsets)
-
-    @classmethod
-    def of(cls, tokens: Sequence[str]) -> Spellings:
-        n = len(tokens)
-        sks = [skeleton(t) for t in tokens]
-        starts = [onsets(t) for t in tokens]
-        main = [min(s - {"p"}) if len(s) == 2 else next(iter(s), "") for s in starts]
-        return cls(np.asarray(tokens, dtype=object).reshape(n), np.fromiter(map(len, tokens), np.int64, n),
-                   np.asarray([devowel(t) for t in tokens], dtype=object).reshape(n),
-                   np.asarray(sks, dtype=object).reshape(n), np.fromiter(map(len, sks), np.int64, n),
-                   np.fromiter(map(leading_u, tokens), np.bool_, n),
-                   np.fromiter((ord(c) if c else -1 for c in main), np.int32, n),
-                   np.fromiter((len(s) == 2 for s in starts), np.bool_, n))
-
-
-def token_similarities(token: str, tolerant: int, spelt: np.ndarray, vocab: Spellings, ids: np.ndarray
-                       ) -> np.ndarray:
-    """token_similarity(token, vocab.text[i], tolerant) for each i in `ids`, for a reading
-    (ABJAD or SYLLABIC), given `spelt`, the spelling similarity (OSA) of each pair."""
-    if tolerant == ABJAD:
-        alike = process.cdist([devowel(token)], vocab.consonants[ids].tolist(), scorer=OSA.normalized_similarity,
-                              dtype=np.float64)[0]
-        sims: np.ndarray = np.maximum(spelt, alike * ABJAD_DISCOUNT)
-        return sims
-    if tolerant != SYLLABIC:
-        raise ValueError(f"token_similarities compares readings, not tolerance {tolerant}")
-    sims = spelt.copy()
-    live = np.flatnonzero(spelt >= SKELETON_FLOOR)
-    starts = onsets(token)
-    onset = vocab.onset[ids[live]]
-    same_onset = vocab.onset_p[ids[live]] if "p" in starts else np.zeros(len(live), dtype=np.bool_)
-    for c in starts:  # one or two classes: cheaper compared one by one than by np.isin
-        same_onset |= onset == ord(c)
-    live = live[same_onset]
-    if not len(live):
-        return sims
-    sub, tids = spelt[live], ids[live]
-    near_len = np.abs(len(token) - vocab.length[tids]) <= 1
-    best = np.zeros(len(live))
-    for ka in skeletons(token):
-        for second in (False, True):
-            sel = np.flatnonzero(vocab.second[tids]) if second else np.arange(len(live))
-            if not len(sel):
-                continue
-            kbs = vocab.skeleton[tids[sel]].tolist()
-            kb_len = vocab.skeleton_len[tids[sel]] + second
-            # the same rules as token_similarity, a column at a time
-            ok = (((len(ka) >= 3) & (kb_len >= 3))
-                  | ((sub[sel] >= SHORT_SKELETON_SPELLING) & ((np.minimum(len(ka), kb_len) >= 2) | near_len[sel])))
-            alike = process.cdist([ka], ["p" + k for k in kbs] if second else kbs,
-                                  scorer=OSA.normalized_similarity, dtype=np.float64)[0]
-            best[sel] = np.maximum(best[sel], np.where(ok, alike, 0.0))
-    sims[live] = np.maximum(sub, best * (0.85 + 0.15 * sub))
-    return sims
 
 
 CREDIT_SLOPE = 0.75

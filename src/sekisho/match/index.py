@@ -21,24 +21,17 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from sekisho.lists.model import EntityType, LoadedList, NameKind
 from sekisho.match.align import (
     INITIALS_CREDIT,
-    JOINED_EDITS,
-    JOINED_READING_FLOOR,
-    SKELETON_FLOOR,
     TOKEN_CUTOFF,
-    Spellings,
     initials_of,
-    token_similarities,
-    token_similarity,
     undouble,
     variant_similarity,
 )
 from sekisho.match.kernels import Scratch, credits, rank_candidates
+from sekisho.match.spellings import TOLERANCE_BIT, Spellings
 from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, fold, name_forms
 from sekisho.names.phonetic import devowel, onsets, skeletons
 from sekisho.names.reference import glossary, nickname_relatives
@@ -60,11 +53,9 @@ ACRONYM_MIN_WEIGHT = 4.0
 # spells them reaches the name ("jc" ~ "jean claude", "al" ~ "abdul latif", align._initials)
 ACRONYM = "^"
 Reach = tuple[np.ndarray, np.ndarray]  # list token ids, credits
-_BIT = {EXACT: 1, ABJAD: 2, SYLLABIC: 4, STRICT: 8}
 _NO_FORMS = np.zeros(0, np.int64)
 _NO_GAIN = np.zeros(0)
 _INITIALS = np.array([INITIALS_CREDIT])
-_FEW = 10  # readings compared one by one rather than as columns (Index.similar_tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +221,7 @@ class Index:
     vocab_tokens: list[str] = field(default_factory=list)
     vocab_mask: list[int] = field(default_factory=list)  # bit per tolerance the token appears with
     vocab_real_list: list[bool] = field(default_factory=list)  # a token of some name, not only a joined pair
-    spellings: Spellings = field(default_factory=lambda: Spellings.of([]))  # of vocab_tokens, for token_similarities
+    spellings: Spellings = field(default_factory=lambda: Spellings.of([]))  # of vocab_tokens, for similar_tokens
     # token id -> form ids, as one flat array sliced by offsets (compact, and fast to pickle)
     post_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     post_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
@@ -253,10 +244,8 @@ class Index:
     floor_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
     entity_np: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     person_np: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    vocab_np: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
     vocab_mask_np: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
     vocab_real: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    vocab_single: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     vocab_len: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     form_wstart: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))  # form weights, flattened
     form_wflat: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -271,8 +260,8 @@ class Index:
         state["_reach"] = {}
         state["_scratch"] = None
         state["_initials"] = None
-        for derived in ("total_np", "entity_np", "floor_np", "person_np", "vocab_np", "vocab_mask_np", "vocab_real",
-                        "vocab_single", "vocab_len", "form_wstart", "form_wflat", "post_first"):
+        for derived in ("total_np", "entity_np", "floor_np", "person_np", "vocab_mask_np", "vocab_real", "vocab_len",
+                        "form_wstart", "form_wflat", "post_first"):
             state.pop(derived, None)
         return state
 
@@ -285,10 +274,8 @@ class Index:
         self.floor_np = np.asarray(self.form_floor, dtype=np.float64)
         self.entity_np = np.asarray(self.form_entity, dtype=np.int64)
         self.person_np = np.asarray(self.form_person, dtype=bool)
-        self.vocab_np = np.asarray(self.vocab_tokens, dtype=object)
         self.vocab_mask_np = np.asarray(self.vocab_mask, dtype=np.int8)
         self.vocab_real = np.asarray(self.vocab_real_list, dtype=bool)
-        self.vocab_single = np.asarray([len(w) == 1 for w in self.vocab_tokens], dtype=bool)
         # an acronym entry is credited as an initial is (align.credit with shortest 1)
         self.vocab_len = np.asarray([1 if w[0] == ACRONYM else len(w) for w in self.vocab_tokens], dtype=np.int64)
         self.form_wstart = np.zeros(len(self.form_weights) + 1, dtype=np.int64)
@@ -344,12 +331,9 @@ class Index:
     def similar_tokens(self, token: str, tolerant: int, joined: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """List tokens (ids) similar to `token`, and their similarity, via the lookup keys.
 
-        Every reached token is compared by spelling in one array call, and where one side is a
-        reading by its consonants too (align.token_similarities, as columns, or token_similarity
-        one by one when there are few).
-        A `joined` query token (two query tokens written together) aligns only within one edit
-        (align.JOINED_EDITS), which the exact and one-deletion keys find in full; a joined reading
-        only where also spelt alike (align.JOINED_READING_FLOOR).
+        Every reached token is compared in one compiled loop (spellings.similar_spellings). A
+        `joined` query token (two query tokens written together) aligns only within one edit
+        (align.JOINED_EDITS), which the exact and one-deletion keys find in full.
         """
         found: dict[int, float] = {}
         tid = self.vocab.get(token)
@@ -364,40 +348,10 @@ class Index:
             reached.update(_values(self.keys.get(key)))
         if tid is not None:
             reached.discard(tid)
-        if reached and joined and tolerant == EXACT:
-            ids = np.fromiter(reached, dtype=np.int64, count=len(reached))
-            dist = process.cdist([token], self.vocab_np[ids].tolist(), scorer=OSA.distance, dtype=np.int32)[0]
-            close = ids[dist <= JOINED_EDITS].tolist()
-            found.update((t, OSA.normalized_similarity(token, self.vocab_tokens[t])) for t in close)
-        elif reached:
-            ids = np.fromiter(reached, dtype=np.int64, count=len(reached))
-            raw = process.cdist([token], self.vocab_np[ids].tolist(), scorer=OSA.normalized_similarity,
-                                dtype=np.float64)[0]
-            # a list token may appear with several tolerances: the most lenient pairing bounds them all
-            mask = self.vocab_mask_np[ids]
-            if tolerant == EXACT:
-                abjad, syllabic = (mask & _BIT[ABJAD]) > 0, (mask & _BIT[SYLLABIC]) > 0
-            else:
-                lenient = (mask & _BIT[EXACT]) > 0
-                abjad, syllabic = lenient & (tolerant == ABJAD), lenient & (tolerant == SYLLABIC)
-            # an initial ("j" ~ "john"); other spelling variants are added below
-            sims = raw.copy()
-            for k in np.flatnonzero((self.vocab_single[ids] | (len(token) == 1)) & ~abjad & ~syllabic).tolist():
-                sims[k] = token_similarity(token, self.vocab_tokens[int(ids[k])], EXACT)
-            # a reading's consonants count only where spelt somewhat alike (align.SKELETON_FLOOR), and
-            # against two words written together only where spelt alike (align._joined)
-            joined_pair = ~self.vocab_real[ids] if not joined else np.ones(len(ids), dtype=bool)
-            syllabic &= (raw >= SKELETON_FLOOR) & (~joined_pair | (raw >= JOINED_READING_FLOOR))
-            for tol, on in ((ABJAD, abjad), (SYLLABIC, syllabic)):
-                sel = np.flatnonzero(on)
-                if len(sel) > _FEW:
-                    sims[sel] = np.maximum(sims[sel], token_similarities(token, tol, raw[sel], self.spellings,
-                                                                         ids[sel]))
-                else:  # the columns' fixed cost outweighs a few (remembered) comparisons
-                    for k in sel.tolist():
-                        sims[k] = max(sims[k], token_similarity(token, self.vocab_tokens[int(ids[k])], tol))
-            hit = sims >= TOKEN_CUTOFF
-            found.update(zip(ids[hit].tolist(), sims[hit].tolist(), strict=True))
+        if reached:
+            ids, sims = self.spellings.similar(token, tolerant, joined, np.fromiter(reached, np.int64, len(reached)),
+                                               self.vocab_mask_np, self.vocab_real)
+            found.update(zip(ids.tolist(), sims.tolist(), strict=True))
         if tolerant == EXACT and not joined and token[0].isalpha():
             # an initial stands for a name starting with it (align.token_similarity): "m" for "mining"
             # and "j" for every list word starting with j; a bound, so any list token's tolerance
@@ -583,7 +537,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             tid = len(index.vocab_tokens)
             index.vocab[tok] = tid
             index.vocab_tokens.append(tok)
-            index.vocab_mask.append(_BIT[tolerant])
+            index.vocab_mask.append(TOLERANCE_BIT[tolerant])
             index.vocab_real_list.append(real)
             postings.append([])
             # an acronym entry is reached by its exact letters only (Index.similar_tokens)
@@ -591,7 +545,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             for key in [] if tok[0] == ACRONYM else _spelling_keys(tok) + consonants:
                 _add(index.keys, key, tid)
         else:
-            index.vocab_mask[tid] |= _BIT[tolerant]
+            index.vocab_mask[tid] |= TOLERANCE_BIT[tolerant]
         if real:
             index.vocab_real_list[tid] = True
             _add(index.keys, "u:" + undouble(tok), tid)  # spelt without doubled letters (align.DOUBLED_SIM)
@@ -616,7 +570,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
                     postings[token_id(ACRONYM + letters, EXACT, False, False)].append((fid, i, span))
     for tid, tok in enumerate(index.vocab_tokens):
         for tolerant in (ABJAD, SYLLABIC):
-            if index.vocab_mask[tid] & _BIT[tolerant]:
+            if index.vocab_mask[tid] & TOLERANCE_BIT[tolerant]:
                 for key in _consonant_keys(tok, tolerant, READING):
                     _add(index.keys, key, tid)
     index.spellings = Spellings.of(index.vocab_tokens)

@@ -22,7 +22,7 @@ from sekisho.match.align import CREDIT_SLOPE, INITIALS_CREDIT
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def _compiled(fn: _F) -> _F:
+def compiled(fn: _F) -> _F:
     return cast(_F, numba.njit(cache=True)(fn))
 
 
@@ -49,7 +49,7 @@ class Scratch:
         self.forms = np.empty((4, n_forms), dtype=np.int64)  # lists of form ids, filled from the start
 
 
-@_compiled
+@compiled
 def credits(sims: np.ndarray, lengths: np.ndarray, length: int) -> np.ndarray:
     """align.credit of a token of `length` letters against tokens of `lengths` letters with
     similarities `sims`: one compiled loop, where numpy took a dozen calls on a handful of tokens."""
@@ -65,7 +65,7 @@ def credits(sims: np.ndarray, lengths: np.ndarray, length: int) -> np.ndarray:
     return out
 
 
-@_compiled
+@compiled
 def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: np.ndarray, post_span: np.ndarray,
                     form_wstart: np.ndarray, form_wflat: np.ndarray, form_total: np.ndarray,
                     form_floor: np.ndarray, form_person: np.ndarray, form_entity: np.ndarray,
@@ -182,7 +182,7 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
     return _best_entities(passed[:n_passed], bound, flags, form_entity, limit, seen)
 
 
-@_compiled
+@compiled
 def _mark_postings(first_slot: int, end_slot: int, chosen: np.ndarray, slot_start: np.ndarray, slot_tok: np.ndarray,
                    post_start: np.ndarray, post_flat: np.ndarray, flags: np.ndarray, on: bool) -> None:
     """Set (or clear) ESSENTIAL on every form that a `chosen` slot of first_slot..end_slot reaches."""
@@ -197,7 +197,7 @@ def _mark_postings(first_slot: int, end_slot: int, chosen: np.ndarray, slot_star
                         flags[post_flat[p]] &= ~ESSENTIAL
 
 
-@_compiled
+@compiled
 def _essential(weights: np.ndarray, enough: float) -> np.ndarray:
     """Which query positions are essential: all but the lightest, as many as weigh less than
     `enough` together (those alone cannot reach it)."""
@@ -211,7 +211,7 @@ def _essential(weights: np.ndarray, enough: float) -> np.ndarray:
     return essential
 
 
-@_compiled
+@compiled
 def _best_entities(passed: np.ndarray, bound: np.ndarray, flags: np.ndarray, form_entity: np.ndarray,
                    limit: int, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The passed forms best bound first (ties by form id), cut after `limit` distinct entities:
