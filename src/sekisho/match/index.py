@@ -31,6 +31,7 @@ from sekisho.match.align import (
     variant_similarity,
 )
 from sekisho.match.kernels import Scratch, credits, rank_candidates
+from sekisho.match.keys import CONSONANT_EDIT_MIN, CONSONANTS, PLAIN, SPELLING, KeyTable
 from sekisho.match.spellings import TOLERANCE_BIT, Spellings
 from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, fold, name_forms
 from sekisho.names.phonetic import devowel, onsets, skeletons
@@ -53,6 +54,7 @@ ACRONYM_MIN_WEIGHT = 4.0
 # spells them reaches the name ("jc" ~ "jean claude", "al" ~ "abdul latif", align._initials)
 ACRONYM = "^"
 Reach = tuple[np.ndarray, np.ndarray]  # list token ids, credits
+Stem = tuple[int, str, str]  # how a key is spelt out (keys.lookup), its prefix and body
 _NO_FORMS = np.zeros(0, np.int64)
 _NO_GAIN = np.zeros(0)
 _INITIALS = np.array([INITIALS_CREDIT])
@@ -116,9 +118,6 @@ def _spelling_keys(token: str) -> list[str]:
     return [token, *_deletes(token)]
 
 
-CONSONANT_EDIT_MIN = 4  # one consonant edit in fewer consonants stays under TOKEN_CUTOFF (align.token_similarity)
-
-
 def _consonants(token: str, tolerant: int) -> tuple[list[str], list[str]]:
     """What a reading of this tolerance compares by (align.token_similarity), and its key kinds: a
     syllabic one the skeletons of two consonants or more, under each class of sound it may start
@@ -143,22 +142,6 @@ def _consonant_keys(token: str, tolerant: int, space: str = "") -> list[str]:
     return keys
 
 
-def _consonant_lookups(token: str, tolerant: int, space: str = "") -> list[str]:
-    """The keys under which list tokens within one consonant edit of `token` are found (see
-    _consonant_keys): the same consonants, one deleted from either side, or one substituted."""
-    forms, kinds = _consonants(token, tolerant)
-    keys = []
-    for kind in kinds:
-        for form in forms:
-            keys.append(f"{space}{kind}:{form}")
-            if len(form) + 1 >= CONSONANT_EDIT_MIN:
-                keys.append(f"{space}{kind}d:{form}")
-            if len(form) >= CONSONANT_EDIT_MIN:
-                for d in _deletes(form):
-                    keys += [f"{space}{kind}:{d}", f"{space}{kind}d:{d}"]
-    return keys
-
-
 READING = "r"  # key space of list tokens that are readings: what a Latin query token compares by consonants
 
 
@@ -167,17 +150,24 @@ def _affix_keys(token: str) -> list[str]:
     return ["p:" + token[:4], "x:" + token[-4:]] if len(token) >= 7 else []
 
 
-def _keys(token: str, tolerant: int) -> list[str]:
-    """Every key a query token looks up (Index.similar_tokens). Two Latin spellings compare by
-    spelling alone, so a Latin token looks up the one-edit consonant keys only among the list's
-    readings."""
+def _consonant_stems(token: str, tolerant: int, space: str = "") -> list[Stem]:
+    """The stems of the keys under which list tokens within one consonant edit of `token` are
+    found (see _consonant_keys): the same consonants, one deleted from either side, or one substituted."""
+    forms, kinds = _consonants(token, tolerant)
+    return [(CONSONANTS, space + kind, form) for kind in kinds for form in forms]
+
+
+def _stems(token: str, tolerant: int) -> list[Stem]:
+    """The stems of every key a query token looks up (Index.similar_tokens, keys.lookup). Two
+    Latin spellings compare by spelling alone, so a Latin token looks up the one-edit consonant
+    keys only among the list's readings."""
+    affixes: list[Stem] = [(PLAIN, "p:", token[:4]), (PLAIN, "x:", token[-4:])] if len(token) >= 7 else []
     if tolerant in (ABJAD, SYLLABIC):
-        return _spelling_keys(token) + _affix_keys(token) + _consonant_lookups(token, tolerant)
+        return [(SPELLING, "", token), *affixes, *_consonant_stems(token, tolerant)]
     # the same skeleton also finds Latin spellings two letters apart ("mohammed" ~ "muhammad")
     forms, kinds = _consonants(token, SYLLABIC)
-    same_skeleton = [f"{kind}:{form}" for kind in kinds for form in forms]
-    return (_spelling_keys(token) + _affix_keys(token) + same_skeleton
-            + _consonant_lookups(token, SYLLABIC, READING) + _consonant_lookups(token, ABJAD, READING))
+    return [(SPELLING, "", token), *affixes, *((PLAIN, f"{kind}:", form) for kind in kinds for form in forms),
+            *_consonant_stems(token, SYLLABIC, READING), *_consonant_stems(token, ABJAD, READING)]
 
 
 def compact_identifier(value: str) -> str:
@@ -227,7 +217,7 @@ class Index:
     post_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     post_pos: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))  # the token's position in the form
     post_span: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))  # and how many positions it covers
-    keys: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # lookup key -> token ids
+    key_table: KeyTable = field(default_factory=lambda: KeyTable.of({}))  # lookup key -> token ids
     # similar_tokens of every list token as a Latin query token, computed at build (empty in an index
     # built by hand): a batch's query tokens are list tokens more often than not ("bank", "mohammed")
     near_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
@@ -343,14 +333,10 @@ class Index:
                 return self.near_flat[lo:hi].astype(np.int64), self.near_sim[lo:hi]
         if tid is not None:
             found[tid] = 1.0
-        reached: set[int] = set()
-        for key in _spelling_keys(token) if joined and tolerant == EXACT else _keys(token, tolerant):
-            reached.update(_values(self.keys.get(key)))
-        if tid is not None:
-            reached.discard(tid)
-        if reached:
-            ids, sims = self.spellings.similar(token, tolerant, joined, np.fromiter(reached, np.int64, len(reached)),
-                                               self.vocab_mask_np, self.vocab_real)
+        reached = self._lookup([(SPELLING, "", token)] if joined and tolerant == EXACT else _stems(token, tolerant),
+                               -1 if tid is None else tid)
+        if len(reached):
+            ids, sims = self.spellings.similar(token, tolerant, joined, reached, self.vocab_mask_np, self.vocab_real)
             found.update(zip(ids.tolist(), sims.tolist(), strict=True))
         if tolerant == EXACT and not joined and token[0].isalpha():
             # an initial stands for a name starting with it (align.token_similarity): "m" for "mining"
@@ -369,7 +355,7 @@ class Index:
         if not joined:
             # spelling variants (align.variant_similarity): a one-vowel change is among the tokens
             # reached; doubled letters and nicknames have keys of their own. A bound, so any tolerance.
-            variants = {*found, *_values(self.keys.get("u:" + undouble(token))),
+            variants = {*found, *self._lookup([(PLAIN, "u:", undouble(token))]).tolist(),
                       *(t for t in map(self.vocab.get, nickname_relatives().get(token, ())) if t is not None)}
             for other in variants:
                 sim = variant_similarity(token, self.vocab_tokens[other])
@@ -377,6 +363,16 @@ class Index:
                     found[other] = sim
         return (np.fromiter(found.keys(), dtype=np.int64, count=len(found)),
                 np.fromiter(found.values(), dtype=np.float64, count=len(found)))
+
+    def _lookup(self, stems: list[Stem], exclude: int = -1) -> np.ndarray:
+        return self.key_table.lookup(stems, self.scratch().seen, exclude)
+
+    def scratch(self) -> Scratch:
+        """The kernels' work arrays, made once per process."""
+        if self._scratch is None:
+            self._scratch = Scratch(len(self.form_entity), len(self.form_wflat), len(self.entities),
+                                    len(self.vocab_tokens))
+        return self._scratch
 
     def initial_tokens(self, letter: str) -> list[int]:
         """The list tokens of two letters or more starting with `letter` (derived, per process)."""
@@ -473,9 +469,7 @@ class Index:
             return _NO_FORMS, _NO_GAIN
         slot_start = np.zeros(len(reached) + 1, dtype=np.int64)
         np.cumsum([len(r[0]) for r in reached], out=slot_start[1:])
-        scratch = self._scratch
-        if scratch is None:
-            scratch = self._scratch = Scratch(len(self.form_entity), len(self.form_wflat), len(self.entities))
+        scratch = self.scratch()
         return rank_candidates(
             self.post_start, self.post_flat, self.post_first, self.post_span, self.form_wstart, self.form_wflat,
             self.total_np, self.floor_np, self.person_np, self.entity_np, np.asarray(q_n, dtype=np.int64),
@@ -488,6 +482,7 @@ class Index:
 
 def build_index(loaded: Iterable[LoadedList]) -> Index:
     index = Index()
+    keys: dict[str, int | tuple[int, ...]] = {}
     df: dict[str, int] = defaultdict(int)
     pending: list[tuple[int, str, NameKind, NameForm]] = []
     for lst in loaded:
@@ -543,16 +538,16 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             # an acronym entry is reached by its exact letters only (Index.similar_tokens)
             consonants = _consonant_keys(tok, SYLLABIC) + _consonant_keys(tok, ABJAD)
             for key in [] if tok[0] == ACRONYM else _spelling_keys(tok) + consonants:
-                _add(index.keys, key, tid)
+                _add(keys, key, tid)
         else:
             index.vocab_mask[tid] |= TOLERANCE_BIT[tolerant]
         if real:
             index.vocab_real_list[tid] = True
-            _add(index.keys, "u:" + undouble(tok), tid)  # spelt without doubled letters (align.DOUBLED_SIM)
+            _add(keys, "u:" + undouble(tok), tid)  # spelt without doubled letters (align.DOUBLED_SIM)
         if keyed and tid not in fully_keyed:
             fully_keyed.add(tid)
             for key in _affix_keys(tok):
-                _add(index.keys, key, tid)
+                _add(keys, key, tid)
         return tid
 
     for eid, text, kind, form in pending:
@@ -572,8 +567,9 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
         for tolerant in (ABJAD, SYLLABIC):
             if index.vocab_mask[tid] & TOLERANCE_BIT[tolerant]:
                 for key in _consonant_keys(tok, tolerant, READING):
-                    _add(index.keys, key, tid)
+                    _add(keys, key, tid)
     index.spellings = Spellings.of(index.vocab_tokens)
+    index.key_table = KeyTable.of(keys)
     index.post_start = np.cumsum([0, *(len(p) for p in postings)], dtype=np.int64)
     flat = [posting for p in postings for posting in p]
     index.post_flat = np.fromiter((f for f, _, _ in flat), dtype=np.int32, count=len(flat))

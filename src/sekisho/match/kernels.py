@@ -40,13 +40,14 @@ class Scratch:
     """Zeroed work arrays, allocated once per process and index: per list form a row of gains and
     one byte of flags (the bits above), per list position its best credit."""
 
-    def __init__(self, n_forms: int, n_tokens: int, n_entities: int) -> None:
+    def __init__(self, n_forms: int, n_tokens: int, n_entities: int, n_vocabulary: int) -> None:
         self.gain = np.zeros((n_forms, 3))  # best query-side credit at this position; the two sums
         self.bound = np.zeros(n_forms)
         self.flags = np.zeros(n_forms, dtype=np.uint8)
         self.listed = np.zeros(n_tokens)  # 1 + best credit of each list form's token, 0 when not reached
         self.entity = np.zeros(n_entities, dtype=np.bool_)
         self.forms = np.empty((4, n_forms), dtype=np.int64)  # lists of form ids, filled from the start
+        self.seen = np.zeros(n_vocabulary, dtype=np.uint8)  # list tokens a query token's keys reached (keys.lookup)
 
 
 @compiled

@@ -1,0 +1,136 @@
+"""The index's lookup keys as a sorted table of hashes, looked up in one compiled loop.
+
+A query token looks up a dozen to forty keys: itself and its one-letter deletions, and for a
+reading its consonant skeletons with one consonant more or less (Index.similar_tokens). As a Python
+dict of 1.5 million strings the keys took most of the index's load time, and building each key
+string and looking it up cost more than comparing what they found. Here each key is its 64-bit
+FNV-1a hash, sorted, with the ids of the list tokens filed under it; a query's keys are hashed
+as they are spelt out (a deletion skips a letter), so no key string is ever made. Two keys with
+one hash (about one chance in ten million for the whole table) only add list tokens to compare,
+which the comparison then drops.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sekisho.match.kernels import compiled
+
+CONSONANT_EDIT_MIN = 4  # one consonant edit in fewer consonants stays under TOKEN_CUTOFF (align.token_similarity)
+
+# How a stem (prefix, body) spells out its keys (see lookup)
+PLAIN = 0  # prefix + body
+SPELLING = 1  # body and, from three letters, each of its one-letter deletions
+CONSONANTS = 2  # prefix is a kind: kind:body, kindd:body and deletions, as Index._consonant_lookups says
+
+_OFFSET = np.uint64(14695981039346656037)
+_PRIME = np.uint64(1099511628211)
+_COLON, _D = np.uint64(ord(":")), np.uint64(ord("d"))
+
+
+@compiled
+def _more(h: np.uint64, data: np.ndarray, lo: int, hi: int, skip: int) -> np.uint64:
+    """The FNV-1a hash `h` continued over data[lo:hi], leaving out position `skip`."""
+    for i in range(lo, hi):
+        if i != skip:
+            h = (h ^ np.uint64(data[i])) * _PRIME
+    return h
+
+
+@compiled
+def hashes_of(data: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """The hash of each text data[start[i]:start[i + 1]]."""
+    out = np.empty(len(start) - 1, dtype=np.uint64)
+    for i in range(len(out)):
+        out[i] = _more(_OFFSET, data, start[i], start[i + 1], -1)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class KeyTable:
+    """Sorted key hashes; the list token ids under hashes[i] are tokens[start[i]:start[i + 1]]."""
+
+    hashes: np.ndarray
+    start: np.ndarray
+    tokens: np.ndarray
+
+    @classmethod
+    def of(cls, keys: Mapping[str, int | tuple[int, ...]]) -> KeyTable:
+        names = list(keys)
+        values = [(v,) if isinstance(v, int) else v for v in keys.values()]
+        counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        flat = np.fromiter(itertools.chain.from_iterable(values), dtype=np.int32, count=int(counts.sum()))
+        start = np.zeros(len(names) + 1, dtype=np.int64)
+        np.cumsum([len(t) for t in names], out=start[1:])
+        data = np.frombuffer("".join(names).encode("ascii"), dtype=np.uint8)
+        per_token = np.repeat(hashes_of(data, start), counts)
+        order = np.argsort(per_token, kind="stable")
+        unique, first = np.unique(per_token[order], return_index=True)
+        return cls(unique, np.append(first, len(order)).astype(np.int64), flat[order])
+
+    def lookup(self, stems: Sequence[tuple[int, str, str]], seen: np.ndarray, exclude: int = -1) -> np.ndarray:
+        """Ids of the list tokens under the keys the (how, prefix, body) stems spell out, each once,
+        but for `exclude`. `seen` is a zeroed work array of one byte per list token, left zeroed."""
+        sizes: list[int] = []
+        for how, prefix, body in stems:
+            sizes += (how, len(prefix), len(body))
+        data = np.frombuffer("".join([prefix + body for _, prefix, body in stems]).encode("ascii"), np.uint8)
+        return lookup(self.hashes, self.start, self.tokens, np.array(sizes, dtype=np.int64), data, seen, exclude)
+
+
+@compiled
+def _collect(hashes: np.ndarray, start: np.ndarray, tokens: np.ndarray, h: np.uint64, seen: np.ndarray,
+             out: list[np.int64]) -> None:
+    at = np.searchsorted(hashes, h)
+    if at < len(hashes) and hashes[at] == h:
+        for k in range(start[at], start[at + 1]):
+            t = tokens[k]
+            if not seen[t]:
+                seen[t] = 1
+                out.append(t)
+
+
+@compiled
+def lookup(hashes: np.ndarray, start: np.ndarray, tokens: np.ndarray, sizes: np.ndarray, data: np.ndarray,
+           seen: np.ndarray, exclude: int) -> np.ndarray:
+    """KeyTable.lookup. Stem i is spelt out as sizes[3i] says (PLAIN, SPELLING or CONSONANTS)
+    from a prefix of sizes[3i + 1] bytes of `data` and a body of sizes[3i + 2] bytes after it."""
+    out: list[np.int64] = [np.int64(x) for x in range(0)]
+    if exclude >= 0:
+        seen[exclude] = 1
+    b1 = 0
+    for i in range(len(sizes) // 3):
+        how, p0 = sizes[3 * i], b1
+        b0 = p0 + sizes[3 * i + 1]
+        b1 = b0 + sizes[3 * i + 2]
+        prefix = _more(_OFFSET, data, p0, b0, -1)
+        n = b1 - b0
+        if how == PLAIN:
+            _collect(hashes, start, tokens, _more(prefix, data, b0, b1, -1), seen, out)
+        elif how == SPELLING:
+            _collect(hashes, start, tokens, _more(prefix, data, b0, b1, -1), seen, out)
+            if n >= 3:
+                for skip in range(b0, b1):
+                    _collect(hashes, start, tokens, _more(prefix, data, b0, b1, skip), seen, out)
+        else:
+            same = prefix ^ _COLON  # kind + ":"
+            same *= _PRIME
+            less = ((prefix ^ _D) * _PRIME ^ _COLON) * _PRIME  # kind + "d:"
+            _collect(hashes, start, tokens, _more(same, data, b0, b1, -1), seen, out)
+            if n + 1 >= CONSONANT_EDIT_MIN:
+                _collect(hashes, start, tokens, _more(less, data, b0, b1, -1), seen, out)
+            if n >= CONSONANT_EDIT_MIN:
+                for skip in range(b0, b1):
+                    _collect(hashes, start, tokens, _more(same, data, b0, b1, skip), seen, out)
+                    _collect(hashes, start, tokens, _more(less, data, b0, b1, skip), seen, out)
+    ids = np.empty(len(out), dtype=np.int64)
+    for k in range(len(out)):
+        ids[k] = out[k]
+        seen[out[k]] = 0
+    if exclude >= 0:
+        seen[exclude] = 0
+    return ids
