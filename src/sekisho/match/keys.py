@@ -52,11 +52,15 @@ def hashes_of(data: np.ndarray, start: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class KeyTable:
-    """Sorted key hashes; the list token ids under hashes[i] are tokens[start[i]:start[i + 1]]."""
+    """Sorted key hashes; the list token ids under hashes[i] are tokens[start[i]:start[i + 1]].
+    The hashes whose top bits are b sit from bucket[b] to bucket[b + 1], about one per bucket: a
+    binary search of the whole table missed the cache a dozen times per key."""
 
     hashes: np.ndarray
     start: np.ndarray
     tokens: np.ndarray
+    bucket: np.ndarray
+    shift: int  # 64 - the number of top bits
 
     @classmethod
     def of(cls, keys: Mapping[str, int | tuple[int, ...]]) -> KeyTable:
@@ -70,7 +74,10 @@ class KeyTable:
         per_token = np.repeat(hashes_of(data, start), counts)
         order = np.argsort(per_token, kind="stable")
         unique, first = np.unique(per_token[order], return_index=True)
-        return cls(unique, np.append(first, len(order)).astype(np.int64), flat[order])
+        bits = max(len(unique), 1).bit_length()
+        bucket = np.searchsorted(unique >> np.uint64(64 - bits), np.arange(2**bits + 1, dtype=np.uint64))
+        return cls(unique, np.append(first, len(order)).astype(np.int64), flat[order], bucket.astype(np.int32),
+                   64 - bits)
 
     def lookup(self, stems: Sequence[tuple[int, str, str]], seen: np.ndarray, exclude: int = -1) -> np.ndarray:
         """Ids of the list tokens under the keys the (how, prefix, body) stems spell out, each once,
@@ -79,27 +86,31 @@ class KeyTable:
         for how, prefix, body in stems:
             sizes += (how, len(prefix), len(body))
         data = np.frombuffer("".join([prefix + body for _, prefix, body in stems]).encode("ascii"), np.uint8)
-        return lookup(self.hashes, self.start, self.tokens, np.array(sizes, dtype=np.int64), data, seen, exclude)
+        return lookup(self.hashes, self.start, self.tokens, self.bucket, self.shift, np.array(sizes, dtype=np.int64),
+                      data, seen, exclude)
 
 
 @compiled
-def _collect(hashes: np.ndarray, start: np.ndarray, tokens: np.ndarray, h: np.uint64, seen: np.ndarray,
+def _collect(table: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int], h: np.uint64, seen: np.ndarray,
              out: list[np.int64]) -> None:
-    at = np.searchsorted(hashes, h)
-    if at < len(hashes) and hashes[at] == h:
-        for k in range(start[at], start[at + 1]):
-            t = tokens[k]
-            if not seen[t]:
-                seen[t] = 1
-                out.append(t)
+    hashes, start, tokens, bucket, shift = table
+    b = h >> np.uint64(shift)
+    for at in range(bucket[b], bucket[b + 1]):
+        if hashes[at] == h:
+            for k in range(start[at], start[at + 1]):
+                t = tokens[k]
+                if not seen[t]:
+                    seen[t] = 1
+                    out.append(t)
 
 
 @compiled
-def lookup(hashes: np.ndarray, start: np.ndarray, tokens: np.ndarray, sizes: np.ndarray, data: np.ndarray,
-           seen: np.ndarray, exclude: int) -> np.ndarray:
+def lookup(hashes: np.ndarray, start: np.ndarray, tokens: np.ndarray, bucket: np.ndarray, shift: int,
+           sizes: np.ndarray, data: np.ndarray, seen: np.ndarray, exclude: int) -> np.ndarray:
     """KeyTable.lookup. Stem i is spelt out as sizes[3i] says (PLAIN, SPELLING or CONSONANTS)
     from a prefix of sizes[3i + 1] bytes of `data` and a body of sizes[3i + 2] bytes after it."""
     out: list[np.int64] = [np.int64(x) for x in range(0)]
+    table = hashes, start, tokens, bucket, shift
     if exclude >= 0:
         seen[exclude] = 1
     b1 = 0
@@ -110,23 +121,23 @@ def lookup(hashes: np.ndarray, start: np.ndarray, tokens: np.ndarray, sizes: np.
         prefix = _more(_OFFSET, data, p0, b0, -1)
         n = b1 - b0
         if how == PLAIN:
-            _collect(hashes, start, tokens, _more(prefix, data, b0, b1, -1), seen, out)
+            _collect(table, _more(prefix, data, b0, b1, -1), seen, out)
         elif how == SPELLING:
-            _collect(hashes, start, tokens, _more(prefix, data, b0, b1, -1), seen, out)
+            _collect(table, _more(prefix, data, b0, b1, -1), seen, out)
             if n >= 3:
                 for skip in range(b0, b1):
-                    _collect(hashes, start, tokens, _more(prefix, data, b0, b1, skip), seen, out)
+                    _collect(table, _more(prefix, data, b0, b1, skip), seen, out)
         else:
             same = prefix ^ _COLON  # kind + ":"
             same *= _PRIME
             less = ((prefix ^ _D) * _PRIME ^ _COLON) * _PRIME  # kind + "d:"
-            _collect(hashes, start, tokens, _more(same, data, b0, b1, -1), seen, out)
+            _collect(table, _more(same, data, b0, b1, -1), seen, out)
             if n + 1 >= CONSONANT_EDIT_MIN:
-                _collect(hashes, start, tokens, _more(less, data, b0, b1, -1), seen, out)
+                _collect(table, _more(less, data, b0, b1, -1), seen, out)
             if n >= CONSONANT_EDIT_MIN:
                 for skip in range(b0, b1):
-                    _collect(hashes, start, tokens, _more(same, data, b0, b1, skip), seen, out)
-                    _collect(hashes, start, tokens, _more(less, data, b0, b1, skip), seen, out)
+                    _collect(table, _more(same, data, b0, b1, skip), seen, out)
+                    _collect(table, _more(less, data, b0, b1, skip), seen, out)
     ids = np.empty(len(out), dtype=np.int64)
     for k in range(len(out)):
         ids[k] = out[k]
