@@ -441,6 +441,7 @@ class Index:
         q_total: list[float] = []
         q_floor: list[float] = []
         reached: list[Reach] = []
+        slot_start = [0]
         slot_first: list[int] = []
         slot_span: list[int] = []
         for k, form in enumerate(forms):
@@ -453,29 +454,31 @@ class Index:
             q_floor.append(total if organization else lightest_total(form.tokens, weights))
             for i, (t, tol) in enumerate(zip(form.tokens, form.tolerant, strict=True)):
                 reached.append(self.reach(t, tol))
+                slot_start.append(slot_start[-1] + len(reached[-1][0]))
                 slot_first.append(i)
                 slot_span.append(1)
             for i in range(len(form.tokens) - 1):
                 tol = max(form.tolerant[i], form.tolerant[i + 1])
                 reached.append(self.reach(form.tokens[i] + form.tokens[i + 1], tol, joined=True))
+                slot_start.append(slot_start[-1] + len(reached[-1][0]))
                 slot_first.append(i)
                 slot_span.append(2)
             for i, span, tid in self._spelt_acronyms(form.tokens):
                 reached.append((np.array([tid], dtype=np.int64), _INITIALS))
+                slot_start.append(slot_start[-1] + 1)
                 slot_first.append(i)
                 slot_span.append(span)
         q_slot.append(len(reached))
         if not reached:
             return _NO_FORMS, _NO_GAIN
-        slot_start = np.zeros(len(reached) + 1, dtype=np.int64)
-        np.cumsum([len(r[0]) for r in reached], out=slot_start[1:])
         scratch = self.scratch()
         return rank_candidates(
             self.post_start, self.post_flat, self.post_first, self.post_span, self.form_wstart, self.form_wflat,
             self.total_np, self.floor_np, self.person_np, self.entity_np, np.asarray(q_n, dtype=np.int64),
             np.asarray(q_slot, dtype=np.int64), np.asarray(q_w, dtype=np.float64),
             np.asarray(q_total, dtype=np.float64), np.asarray(q_floor, dtype=np.float64), organization,
-            np.asarray(slot_first, dtype=np.int64), np.asarray(slot_span, dtype=np.int64), slot_start,
+            np.asarray(slot_first, dtype=np.int64), np.asarray(slot_span, dtype=np.int64),
+            np.asarray(slot_start, dtype=np.int64),
             np.concatenate([r[0] for r in reached]), np.concatenate([r[1] for r in reached]), need, limit,
             scratch.gain, scratch.bound, scratch.flags, scratch.listed, scratch.entity, scratch.forms)
 
