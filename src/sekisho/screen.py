@@ -18,7 +18,7 @@ from sekisho.lists import registry
 from sekisho.lists.common import parse_dates
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import EntityType, NameKind
-from sekisho.match import kernels
+from sekisho.match import kernels, keys, spellings
 from sekisho.match.index import EntityRef, Index, build_index
 from sekisho.match.scorer import Query, Scored, score_form
 from sekisho.names import reference, transliterate
@@ -95,6 +95,8 @@ def warm_up() -> None:
     reference.glossary()
     reference.nickname_relatives()
     kernels.load()
+    keys.load()
+    spellings.load()
 
 
 def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:

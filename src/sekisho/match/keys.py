@@ -145,3 +145,9 @@ def lookup(hashes: np.ndarray, start: np.ndarray, tokens: np.ndarray, bucket: np
     if exclude >= 0:
         seen[exclude] = 0
     return ids
+
+
+def load() -> None:
+    """Compile the lookup, or load it from numba's cache (see kernels.load)."""
+    table = KeyTable.of({"abc": 0, "k:abcd": (0, 1)})
+    table.lookup([(PLAIN, "", "abc"), (SPELLING, "", "abcd"), (CONSONANTS, "k", "abcd")], np.zeros(2, np.uint8))

@@ -251,3 +251,9 @@ def similar_spellings(query: np.ndarray, q_consonants: np.ndarray, q_skeleton: n
             out_ids[found], out_sims[found] = t, sim
             found += 1
     return out_ids[:found], out_sims[:found]
+
+
+def load() -> None:
+    """Compile the comparison, or load it from numba's cache (see kernels.load)."""
+    Spellings.of(["abc"]).similar("abd", SYLLABIC, False, np.zeros(1, np.int64), np.ones(1, np.int8),
+                                  np.ones(1, np.bool_))
