@@ -114,7 +114,8 @@ def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
             continue
         s = score_form(index, query, fid, qweights)
         prev = best.get(eid)
-        if prev is None or s.score > prev.score:
+        # of equally scored names the one the list gives first, whatever order retrieval found them in
+        if prev is None or (s.score, -fid) > (prev.score, -prev.form_id):
             best[eid] = s
     hits = []
     for s in sorted(best.values(), key=lambda s: (-s.score, s.entity.id)):

@@ -75,6 +75,18 @@ def test_the_work_arrays_are_left_zeroed(screener: Any) -> None:
     assert scratch is not None
     assert not scratch.gain.any() and not scratch.bound.any()
     assert not scratch.flags.any() and not scratch.entity.any() and not scratch.listed.any()
+    assert not scratch.seen.any()
+
+
+def test_several_words_do_not_bound_several_others(screener: Any) -> None:
+    """The scorer aligns one token with one or with several, never several with several: so must
+    the bound. 兆勁科技 ("zhaojin technologi") reached "Jahan Tech" through "zhaojintechnologi" ~
+    "jahantechnologi" with a bound of 0.98, and scores 0.22."""
+    index = screener.index
+    query, fids, _ = _bounds(screener, "兆勁科技股份有限公司", None, 0.8, 10**6)
+    jahan = [f for f in range(len(index.form_name)) if index.form_name[f] == "Jahan Tech"]
+    assert jahan and score_form(index, query, jahan[0], query.weights(index)).score < 0.5
+    assert not set(jahan) & set(fids.tolist())
 
 
 def test_pruning_keeps_every_form_that_can_score(screener: Any) -> None:

@@ -18,6 +18,8 @@ _letters = st.text(alphabet="aeiouybvwfpdtjzsxcqgklrmnh'", min_size=1, max_size=
 def _expected(token: str, tolerant: int, joined: bool, other: str, mask: int, real: bool) -> float | None:
     """What the compiled loop must give, said with the scorer's own token_similarity."""
     raw = OSA.normalized_similarity(token, other)
+    if joined and not real:
+        return None  # two written together against two written together: never aligned
     if joined and tolerant == EXACT:
         return raw if OSA.distance(token, other) <= 1 else None
     if tolerant == EXACT:

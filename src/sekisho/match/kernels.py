@@ -83,6 +83,8 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
     two written together, or several whose initials spell one list word) and reached the list
     tokens slot_tok[slot_start[s]:slot_start[s + 1]] with credits slot_cred. A posting p puts a list
     token in form post_flat[p] at post_span[p] positions, the first at post_first[p] in form_wflat.
+    The scorer aligns one token with one, or one with several (written together, or initials), never
+    several with several: a slot of several tokens counts only postings of one position.
 
     Query side: each query position takes its best credit over the slots covering it (a token
     aligns once in the scorer), times its weight. List side: each list position takes the best
@@ -114,6 +116,8 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
                     tok = slot_tok[j]
                     for p in range(post_start[tok], post_start[tok + 1]):
                         f = post_flat[p]
+                        if slot_span[s] > 1 and post_span[p] > 1:
+                            continue  # several tokens on both sides: the scorer never aligns them so
                         if not flags[f] & STRONG:
                             flags[f] |= STRONG
                             strong[n_strong] = f
@@ -130,7 +134,8 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
                     cq = slot_cred[j]
                     for p in range(post_start[tok], post_start[tok + 1]):
                         f = post_flat[p]
-                        if (flags[f] & (STRONG | ESSENTIAL)) != (STRONG | ESSENTIAL):
+                        if (flags[f] & (STRONG | ESSENTIAL)) != (STRONG | ESSENTIAL) or (
+                                slot_span[s] > 1 and post_span[p] > 1):
                             continue
                         if not flags[f] & AT_POSITION:
                             flags[f] |= AT_POSITION

@@ -182,7 +182,9 @@ def similar_spellings(query: np.ndarray, q_consonants: np.ndarray, q_skeleton: n
                       onset_p: np.ndarray, mask: np.ndarray, real: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The list tokens among `ids` that the query token aligns with, and the similarity of each.
 
-    A joined Latin query token (two written together) aligns within JOINED_EDITS. Otherwise a list
+    A joined query token (two written together) reaches only tokens of some name (`real`), as the
+    scorer aligns one token with two, never two with two; a joined Latin one aligns within
+    JOINED_EDITS. Otherwise a list
     token aligns at TOKEN_CUTOFF or more of align.token_similarity, taken with the most lenient
     tolerance the pair can have (a list token may appear with several, `mask`): by spelling, and
     where one side is a reading by its consonants too. A reading's consonants count only where
@@ -209,6 +211,8 @@ def similar_spellings(query: np.ndarray, q_consonants: np.ndarray, q_skeleton: n
     found = 0
     for r in range(n):
         t = ids[r]
+        if joined and not real[t]:
+            continue  # two tokens written together on both sides: never aligned (kernels.rank_candidates)
         b = text[text_start[t] : text_start[t + 1]]
         edits = _edits(query, q_table, b, rows)
         raw = 1.0 - edits / max(qn, len(b))
