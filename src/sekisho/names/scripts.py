@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 # (first code point, last code point, ISO 15924 code); only scripts the lists actually use
 _RANGES: tuple[tuple[int, int, str], ...] = (
@@ -32,6 +33,7 @@ _RANGES: tuple[tuple[int, int, str], ...] = (
 )
 
 
+@lru_cache(maxsize=1 << 14)  # a name's characters are looked up one by one, and repeat
 def char_script(ch: str) -> str | None:
     cp = ord(ch)
     if ch == "ー" or ch == "・":  # long-vowel mark and middle dot belong with kana
