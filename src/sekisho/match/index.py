@@ -145,9 +145,12 @@ def _consonant_keys(token: str, tolerant: int, space: str = "") -> list[str]:
 READING = "r"  # key space of list tokens that are readings: what a Latin query token compares by consonants
 
 
-def _affix_keys(token: str) -> list[str]:
-    """4-letter prefix and suffix of a long token (two typos)."""
-    return ["p:" + token[:4], "x:" + token[-4:]] if len(token) >= 7 else []
+def _affixes(token: str) -> list[tuple[str, str]]:
+    """(key kind, text) of the 4-letter prefix and suffix of a long token (two typos)."""
+    return [("p:", token[:4]), ("x:", token[-4:])] if len(token) >= 7 else []
+
+
+UNDOUBLED = "u:"  # key kind of a token spelt without doubled letters (align.DOUBLED_SIM)
 
 
 def _consonant_stems(token: str, tolerant: int, space: str = "") -> list[Stem]:
@@ -161,7 +164,7 @@ def _stems(token: str, tolerant: int) -> list[Stem]:
     """The stems of every key a query token looks up (Index.similar_tokens, keys.lookup). Two
     Latin spellings compare by spelling alone, so a Latin token looks up the one-edit consonant
     keys only among the list's readings."""
-    affixes: list[Stem] = [(PLAIN, "p:", token[:4]), (PLAIN, "x:", token[-4:])] if len(token) >= 7 else []
+    affixes: list[Stem] = [(PLAIN, kind, text) for kind, text in _affixes(token)]
     if tolerant in (ABJAD, SYLLABIC):
         return [(SPELLING, "", token), *affixes, *_consonant_stems(token, tolerant)]
     # the same skeleton also finds Latin spellings two letters apart ("mohammed" ~ "muhammad")
@@ -355,7 +358,7 @@ class Index:
         if not joined:
             # spelling variants (align.variant_similarity): a one-vowel change is among the tokens
             # reached; doubled letters and nicknames have keys of their own. A bound, so any tolerance.
-            variants = {*found, *self._lookup([(PLAIN, "u:", undouble(token))]).tolist(),
+            variants = {*found, *self._lookup([(PLAIN, UNDOUBLED, undouble(token))]).tolist(),
                       *(t for t in map(self.vocab.get, nickname_relatives().get(token, ())) if t is not None)}
             for other in variants:
                 sim = variant_similarity(token, self.vocab_tokens[other])
@@ -546,11 +549,11 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             index.vocab_mask[tid] |= TOLERANCE_BIT[tolerant]
         if real:
             index.vocab_real_list[tid] = True
-            _add(keys, "u:" + undouble(tok), tid)  # spelt without doubled letters (align.DOUBLED_SIM)
+            _add(keys, UNDOUBLED + undouble(tok), tid)
         if keyed and tid not in fully_keyed:
             fully_keyed.add(tid)
-            for key in _affix_keys(tok):
-                _add(keys, key, tid)
+            for kind, text in _affixes(tok):
+                _add(keys, kind + text, tid)
         return tid
 
     for eid, text, kind, form in pending:
