@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sekisho.errors import InvalidInput
 from sekisho.screen import Options, Party, make_query, screen_partition, screen_query
@@ -59,6 +61,21 @@ def test_partition_is_pure_and_reports_bad_rows(screener: Any) -> None:
     assert isinstance(first[1], str) and "empty" in first[1]
     assert first[2] == []
     assert screen_partition(screener.index, parties + parties, options) == first + first
+
+
+# names mixing the scripts the readers treat differently, and anything else Unicode has
+_scripts = st.sampled_from(["Air Koryo ", "ウラジーミル", "高麗航空", "삼성전자",
+                            "Путин ", "محمد ", "Σ ", "ß", "・", "-", "0"])
+_names = st.one_of(st.text(max_size=30), st.lists(_scripts, max_size=6).map("".join))
+
+
+@settings(max_examples=150, deadline=None)
+@given(_names)
+def test_any_text_is_screened_or_refused_with_a_message(screener: Any, name: str) -> None:
+    [result] = screen_partition(screener.index, [Party(name)], Options(threshold=0.5))
+    assert isinstance(result, list) or (isinstance(result, str) and result)
+    if isinstance(result, list):
+        assert all(0.5 <= h.score <= 1.0 for h in result)
 
 
 def test_index_finds_what_exhaustive_scoring_finds(screener: Any) -> None:
