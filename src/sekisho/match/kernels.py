@@ -11,7 +11,7 @@ process are used by one call at a time; it leaves them zeroed on return.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 import numba
@@ -24,6 +24,13 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 def compiled(fn: _F) -> _F:
     return cast(_F, numba.njit(cache=True)(fn))
+
+
+def flat_bytes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """ASCII texts as one flat byte array, and the offsets that slice it, for the compiled loops."""
+    start = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in texts], out=start[1:])
+    return np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8).copy(), start
 
 
 # Scratch.flags bits of a list form
@@ -116,8 +123,8 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
                     tok = slot_tok[j]
                     for p in range(post_start[tok], post_start[tok + 1]):
                         f = post_flat[p]
-                        if slot_span[s] > 1 and post_span[p] > 1:
-                            continue  # several tokens on both sides: the scorer never aligns them so
+                        if _several_to_several(slot_span[s], post_span[p]):
+                            continue
                         if not flags[f] & STRONG:
                             flags[f] |= STRONG
                             strong[n_strong] = f
@@ -134,8 +141,8 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
                     cq = slot_cred[j]
                     for p in range(post_start[tok], post_start[tok + 1]):
                         f = post_flat[p]
-                        if (flags[f] & (STRONG | ESSENTIAL)) != (STRONG | ESSENTIAL) or (
-                                slot_span[s] > 1 and post_span[p] > 1):
+                        if (flags[f] & (STRONG | ESSENTIAL)) != (STRONG | ESSENTIAL) or _several_to_several(
+                                slot_span[s], post_span[p]):
                             continue
                         if not flags[f] & AT_POSITION:
                             flags[f] |= AT_POSITION
@@ -186,6 +193,12 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
                 elif b > bound[f]:  # the same list form through another reading: its best
                     bound[f] = b
     return _best_entities(passed[:n_passed], bound, flags, form_entity, limit, seen)
+
+
+@compiled
+def _several_to_several(slot_span: int, post_span: int) -> bool:
+    """Several query tokens against several list tokens: an alignment the scorer never makes."""
+    return slot_span > 1 and post_span > 1
 
 
 @compiled

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sekisho.match.kernels import compiled
+from sekisho.match.kernels import compiled, flat_bytes
 
 CONSONANT_EDIT_MIN = 4  # one consonant edit in fewer consonants stays under TOKEN_CUTOFF (align.token_similarity)
 
@@ -68,10 +68,7 @@ class KeyTable:
         values = [(v,) if isinstance(v, int) else v for v in keys.values()]
         counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
         flat = np.fromiter(itertools.chain.from_iterable(values), dtype=np.int32, count=int(counts.sum()))
-        start = np.zeros(len(names) + 1, dtype=np.int64)
-        np.cumsum([len(t) for t in names], out=start[1:])
-        data = np.frombuffer("".join(names).encode("ascii"), dtype=np.uint8)
-        per_token = np.repeat(hashes_of(data, start), counts)
+        per_token = np.repeat(hashes_of(*flat_bytes(names)), counts)
         order = np.argsort(per_token, kind="stable")
         unique, first = np.unique(per_token[order], return_index=True)
         bits = max(len(unique), 1).bit_length()

@@ -27,7 +27,7 @@ from sekisho.match.align import (
     SKELETON_FLOOR,
     TOKEN_CUTOFF,
 )
-from sekisho.match.kernels import compiled
+from sekisho.match.kernels import compiled, flat_bytes
 from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC
 from sekisho.names.phonetic import devowel, leading_u, onsets, skeleton
 
@@ -35,13 +35,6 @@ from sekisho.names.phonetic import devowel, leading_u, onsets, skeleton
 TOLERANCE_BIT = {EXACT: 1, ABJAD: 2, SYLLABIC: 4, STRICT: 8}
 _EXACT_BIT, _ABJAD_BIT, _SYLLABIC_BIT = TOLERANCE_BIT[EXACT], TOLERANCE_BIT[ABJAD], TOLERANCE_BIT[SYLLABIC]
 _P = ord("p")  # the class of sound a leading katakana ウ may also stand for (phonetic.onsets)
-
-
-def _bytes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Texts as one flat byte array and the offsets that slice it."""
-    start = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in texts], out=start[1:])
-    return np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8).copy(), start
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +58,9 @@ class Spellings:
     def of(cls, tokens: Sequence[str]) -> Spellings:
         n = len(tokens)
         starts = [_onset(t) for t in tokens]
-        return cls(*_bytes(tokens), *_bytes([devowel(t) for t in tokens]), *_bytes([skeleton(t) for t in tokens]),
-                   np.fromiter(map(leading_u, tokens), np.bool_, n), np.fromiter((c for c, _ in starts), np.int32, n),
-                   np.fromiter((p for _, p in starts), np.bool_, n))
+        return cls(*flat_bytes(tokens), *flat_bytes([devowel(t) for t in tokens]),
+                   *flat_bytes([skeleton(t) for t in tokens]), np.fromiter(map(leading_u, tokens), np.bool_, n),
+                   np.fromiter((c for c, _ in starts), np.int32, n), np.fromiter((p for _, p in starts), np.bool_, n))
 
     def similar(self, token: str, tolerant: int, joined: bool, ids: np.ndarray, mask: np.ndarray,
                 real: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
