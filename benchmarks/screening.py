@@ -9,6 +9,9 @@ reordered tokens, case, added legal forms). Companies are drawn with replacement
 as they do in real order and payment files; `unique_parties` says how many are distinct. Prints one
 JSON object. `parties_per_s` times the screening alone; the one-time costs of a run (index load,
 transliteration dictionaries, compiled kernels) are reported apart and in `parties_per_s_with_startup`.
+With `--repeat N` the batch is screened N times, each by freshly forked workers that know none of
+the earlier runs' tokens; `parties_per_s` is then the median rate and `parties_per_s_runs` lists all
+(timings on a shared machine vary by 10-15% or more between identical runs).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import json
 import os
 import random
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -96,6 +100,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--recall-sample", type=int, default=60)
+    parser.add_argument("--repeat", type=int, default=1, help="screen the batch this many times; report the median")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--breakdown", action="store_true",
                         help="also time each stage per distinct party on one core (a second, cold pass)")
@@ -120,9 +125,12 @@ def main() -> None:
     t0 = time.perf_counter()
     warm_up()
     warm_up_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    n_hits = sum(1 for _, r in screen_many(index, work, options, cores) if isinstance(r, list) and r)
-    elapsed = time.perf_counter() - t0
+    runs = []
+    for _ in range(max(args.repeat, 1)):
+        t0 = time.perf_counter()
+        n_hits = sum(1 for _, r in screen_many(index, work, options, cores) if isinstance(r, list) and r)
+        runs.append(time.perf_counter() - t0)
+    elapsed = statistics.median(runs)
 
     # index recall: of the (party, entity) pairs exhaustive scoring puts at or above the threshold,
     # the share the indexed search returns; sample half from distorted list names, half from the rest
@@ -144,6 +152,7 @@ def main() -> None:
         "parties": args.parties,
         "parties_per_s": round(args.parties / elapsed, 1),
         "parties_per_s_with_startup": round(args.parties / (elapsed + load_s + warm_up_s), 1),
+        "parties_per_s_runs": [round(args.parties / r, 1) for r in runs],
         # parties repeat (companies are drawn with replacement); each worker screens a repeat once
         "unique_parties": len(set(parties)),
         "parties_with_hits": n_hits,
@@ -164,14 +173,18 @@ def main() -> None:
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))
 
 
-def _breakdown(parties: list[tuple[str, str | None]], options: object) -> dict[str, float]:
-    """Microseconds per distinct party, one core, on a freshly loaded index (every token cold)."""
+def _breakdown(parties: list[tuple[str, str | None]], options: object) -> dict[str, dict[str, float]]:
+    """Microseconds per distinct party, one core, on a freshly loaded index (every token cold): all
+    parties, and apart those written in Latin letters and those in other scripts (Chinese, Japanese)."""
     from sekisho.match.scorer import score_form
+    from sekisho.names.scripts import is_latin
     from sekisho.screen import Options, Party, load_index, make_query
 
     assert isinstance(options, Options)
     index = load_index()
-    spent = dict.fromkeys(("normalise", "retrieve", "score", "explain"), 0.0)
+    stages = ("normalise", "retrieve", "score", "explain")
+    spent = {group: dict.fromkeys(stages, 0.0) for group in ("all", "latin", "other")}
+    counts = dict.fromkeys(spent, 0)
     for name, _ in parties:
         t0 = time.perf_counter()
         query = make_query(Party(name))
@@ -185,9 +198,13 @@ def _breakdown(parties: list[tuple[str, str | None]], options: object) -> dict[s
             if s.score >= options.threshold:
                 s.explanation()
         t4 = time.perf_counter()
-        for stage, took in zip(spent, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
-            spent[stage] += took
-    return {stage: round(took / len(parties) * 1e6, 1) for stage, took in spent.items()}
+        for group in ("all", "latin" if is_latin(name) else "other"):
+            counts[group] += 1
+            for stage, took in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+                spent[group][stage] += took
+    return {group: {"parties": counts[group],
+                    **{stage: round(took / max(counts[group], 1) * 1e6, 1) for stage, took in spent[group].items()}}
+            for group in spent}
 
 
 if __name__ == "__main__":
