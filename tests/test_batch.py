@@ -11,7 +11,9 @@ def test_planner_sends_each_distinct_party_once() -> None:
     rows = list(enumerate([a, b, a, bad, a, b, bad, a, c]))
     chunks = list(_Planner(chunk_size=2, memo_size=100).chunks(rows))
     assert [ch.novel for ch in chunks] == [[a, b], [bad, c]]  # bad rows included
-    assert [r for ch in chunks for r in ch.rows] == rows
+    numbered = {p: i for i, p in enumerate([a, b, bad, c])}
+    assert [r for ch in chunks for r in ch.rows] == [(row, numbered[p]) for row, p in rows]
+    assert [ch.first for ch in chunks] == [0, 2]
     assert [ch.fresh for ch in chunks] == [True, False]
 
 
