@@ -220,7 +220,7 @@ class Index:
     post_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     post_pos: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))  # the token's position in the form
     post_span: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))  # and how many positions it covers
-    key_table: KeyTable = field(default_factory=lambda: KeyTable.of({}))  # lookup key -> token ids
+    key_table: KeyTable = field(default_factory=lambda: KeyTable.of([], []))  # lookup key -> token ids
     # similar_tokens of every list token as a Latin query token, computed at build (empty in an index
     # built by hand): a batch's query tokens are list tokens more often than not ("bank", "mohammed")
     near_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
@@ -488,7 +488,8 @@ class Index:
 
 def build_index(loaded: Iterable[LoadedList]) -> Index:
     index = Index()
-    keys: dict[str, int | tuple[int, ...]] = {}
+    key_names: list[str] = []  # list token key_tokens[i] is filed under key_names[i] (KeyTable.of)
+    key_tokens: list[int] = []
     df: dict[str, int] = defaultdict(int)
     pending: list[tuple[int, str, NameKind, NameForm]] = []
     for lst in loaded:
@@ -530,6 +531,10 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
 
     fully_keyed: set[int] = set()
 
+    def file(keys: list[str], tid: int) -> None:
+        key_names.extend(keys)
+        key_tokens.extend([tid] * len(keys))
+
     def token_id(tok: str, tolerant: int, keyed: bool, real: bool) -> int:
         # Latin joined neighbours get deletion keys (a Latin token aligns with them within one edit,
         # align.JOINED_EDITS) and skeleton keys (a reading aligns with them by its consonants)
@@ -539,21 +544,19 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             index.vocab[tok] = tid
             index.vocab_tokens.append(tok)
             index.vocab_mask.append(TOLERANCE_BIT[tolerant])
-            index.vocab_real_list.append(real)
+            index.vocab_real_list.append(False)
             postings.append([])
             # an acronym entry is reached by its exact letters only (Index.similar_tokens)
-            consonants = _consonant_keys(tok, SYLLABIC) + _consonant_keys(tok, ABJAD)
-            for key in [] if tok[0] == ACRONYM else _spelling_keys(tok) + consonants:
-                _add(keys, key, tid)
+            if tok[0] != ACRONYM:
+                file(_spelling_keys(tok) + _consonant_keys(tok, SYLLABIC) + _consonant_keys(tok, ABJAD), tid)
         else:
             index.vocab_mask[tid] |= TOLERANCE_BIT[tolerant]
-        if real:
+        if real and not index.vocab_real_list[tid]:
             index.vocab_real_list[tid] = True
-            _add(keys, UNDOUBLED + undouble(tok), tid)
+            file([UNDOUBLED + undouble(tok)], tid)
         if keyed and tid not in fully_keyed:
             fully_keyed.add(tid)
-            for kind, text in _affixes(tok):
-                _add(keys, kind + text, tid)
+            file([kind + text for kind, text in _affixes(tok)], tid)
         return tid
 
     for eid, text, kind, form in pending:
@@ -572,10 +575,9 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
     for tid, tok in enumerate(index.vocab_tokens):
         for tolerant in (ABJAD, SYLLABIC):
             if index.vocab_mask[tid] & TOLERANCE_BIT[tolerant]:
-                for key in _consonant_keys(tok, tolerant, READING):
-                    _add(keys, key, tid)
+                file(_consonant_keys(tok, tolerant, READING), tid)
     index.spellings = Spellings.of(index.vocab_tokens)
-    index.key_table = KeyTable.of(keys)
+    index.key_table = KeyTable.of(key_names, key_tokens)
     index.post_start = np.cumsum([0, *(len(p) for p in postings)], dtype=np.int64)
     flat = [posting for p in postings for posting in p]
     index.post_flat = np.fromiter((f for f, _, _ in flat), dtype=np.int32, count=len(flat))

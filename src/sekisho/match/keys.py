@@ -12,8 +12,7 @@ which the comparison then drops.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,18 +62,20 @@ class KeyTable:
     shift: int  # 64 - the number of top bits
 
     @classmethod
-    def of(cls, keys: Mapping[str, int | tuple[int, ...]]) -> KeyTable:
-        names = list(keys)
-        values = [(v,) if isinstance(v, int) else v for v in keys.values()]
-        counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-        flat = np.fromiter(itertools.chain.from_iterable(values), dtype=np.int32, count=int(counts.sum()))
-        per_token = np.repeat(hashes_of(*flat_bytes(names)), counts)
-        order = np.argsort(per_token, kind="stable")
-        unique, first = np.unique(per_token[order], return_index=True)
+    def of(cls, keys: Sequence[str], tokens: Sequence[int]) -> KeyTable:
+        """The table of list tokens[i] filed under keys[i] (a pair filed twice counts once)."""
+        hashes = hashes_of(*flat_bytes(keys))
+        ids = np.asarray(tokens, dtype=np.int32)
+        order = np.lexsort((ids, hashes))
+        hashes, ids = hashes[order], ids[order]
+        if len(hashes):
+            again = np.zeros(len(hashes), dtype=np.bool_)
+            again[1:] = (hashes[1:] == hashes[:-1]) & (ids[1:] == ids[:-1])
+            hashes, ids = hashes[~again], ids[~again]
+        unique, first = np.unique(hashes, return_index=True)
         bits = max(len(unique), 1).bit_length()
         bucket = np.searchsorted(unique >> np.uint64(64 - bits), np.arange(2**bits + 1, dtype=np.uint64))
-        return cls(unique, np.append(first, len(order)).astype(np.int64), flat[order], bucket.astype(np.int32),
-                   64 - bits)
+        return cls(unique, np.append(first, len(ids)).astype(np.int64), ids, bucket.astype(np.int32), 64 - bits)
 
     def lookup(self, stems: Sequence[tuple[int, str, str]], seen: np.ndarray, exclude: int = -1) -> np.ndarray:
         """Ids of the list tokens under the keys the (how, prefix, body) stems spell out, each once,
@@ -146,5 +147,5 @@ def lookup(hashes: np.ndarray, start: np.ndarray, tokens: np.ndarray, bucket: np
 
 def load() -> None:
     """Compile the lookup, or load it from numba's cache (see kernels.load)."""
-    table = KeyTable.of({"abc": 0, "k:abcd": (0, 1)})
+    table = KeyTable.of(["abc", "k:abcd", "k:abcd"], [0, 0, 1])
     table.lookup([(PLAIN, "", "abc"), (SPELLING, "", "abcd"), (CONSONANTS, "k", "abcd")], np.zeros(2, np.uint8))
