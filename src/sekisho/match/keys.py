@@ -24,7 +24,7 @@ CONSONANT_EDIT_MIN = 4  # one consonant edit in fewer consonants stays under TOK
 # How a stem (prefix, body) spells out its keys (see lookup)
 PLAIN = 0  # prefix + body
 SPELLING = 1  # body and, from three letters, each of its one-letter deletions
-CONSONANTS = 2  # prefix is a kind: kind:body, kindd:body and deletions, as Index._consonant_lookups says
+CONSONANTS = 2  # prefix is a kind: kind:body, kindd:body and deletions, as index._consonant_keys files them
 
 _OFFSET = np.uint64(14695981039346656037)
 _PRIME = np.uint64(1099511628211)
