@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -156,6 +157,18 @@ def index_path(list_ids: Sequence[str]) -> Path:
     return settings.home() / "cache" / f"index-{registry.fingerprint(list_ids)}-{_code_digest()}.pickle"
 
 
+def _stop(process: subprocess.Popen[bytes] | None, timeout: float) -> None:
+    """Wait up to `timeout` seconds for a helper process, then stop it (this process then compiles
+    whatever the helper had not)."""
+    if process is None:
+        return
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def load_index(list_ids: Sequence[str] | None = None, rebuild: bool = False) -> Index:
     """The index for these lists: read from the cache, or built and cached (atomically)."""
     ids = list(list_ids) if list_ids else registry.all_ids()
@@ -164,7 +177,13 @@ def load_index(list_ids: Sequence[str] | None = None, rebuild: bool = False) -> 
         with path.open("rb") as fh:
             index: Index = pickle.load(fh)
         return index
-    index = build_index(registry.load_list(i) for i in ids)
+    aside = kernels.load_aside()
+    try:
+        index = build_index(registry.load_list(i) for i in ids)
+    except BaseException:
+        _stop(aside, 0.0)
+        raise
+    _stop(aside, 300.0)
     path.parent.mkdir(parents=True, exist_ok=True)
     for old in path.parent.glob("index-*.pickle"):
         old.unlink(missing_ok=True)

@@ -9,7 +9,7 @@ import numpy as np
 
 from sekisho.match.align import credit
 from sekisho.match.index import MAX_BONUS
-from sekisho.match.kernels import _essential, credits
+from sekisho.match.kernels import _essential, credits, load_aside
 from sekisho.match.scorer import score_form
 from sekisho.screen import Party, make_query
 
@@ -122,3 +122,10 @@ def test_the_lightest_tokens_that_cannot_reach_alone_are_not_essential() -> None
     # under 1.0, only two of them: the first 0.4 (by position) goes in
     assert _essential(weights, 1.0).tolist() == [False, True, False, True, True]
     assert _essential(weights, 0.1).all()
+
+
+def test_kernels_load_in_a_second_interpreter() -> None:
+    """What screen.load_index starts beside an index build: it must find sekisho and finish cleanly."""
+    process = load_aside()
+    assert process is not None
+    assert process.wait(timeout=600) == 0

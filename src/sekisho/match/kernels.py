@@ -11,6 +11,9 @@ process are used by one call at a time; it leaves them zeroed on return.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
@@ -270,3 +273,19 @@ def load() -> None:
     rank_candidates(one, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int8), one, floats, floats,
                     floats, flags, ints, ints, one, floats, floats, floats, False, ints, ints, one, ints, floats,
                     0.0, 0, np.zeros((0, 3)), floats, np.zeros(0, np.uint8), floats, flags, np.zeros((4, 0), np.int64))
+
+
+def load_aside() -> subprocess.Popen[bytes] | None:
+    """Start load() in a second interpreter (None when one cannot be started).
+
+    Building the index never calls these kernels, so on a fresh install they compile there while
+    this process builds, and numba's cache then hands this process the machine code
+    (screen.load_index). A separate interpreter, not a forked or spawned worker: a fork may inherit
+    another thread's locks, and a spawned worker re-imports the caller's main script."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    try:
+        return subprocess.Popen([sys.executable, "-c", "from sekisho.match import kernels; kernels.load()"],
+                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
