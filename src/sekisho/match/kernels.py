@@ -282,6 +282,8 @@ def load_aside() -> subprocess.Popen[bytes] | None:
     this process builds, and numba's cache then hands this process the machine code
     (screen.load_index). A separate interpreter, not a forked or spawned worker: a fork may inherit
     another thread's locks, and a spawned worker re-imports the caller's main script."""
+    if not os.path.basename(sys.executable).lower().startswith("python"):
+        return None  # embedded (a server binary, say): no interpreter to start
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     try:
         return subprocess.Popen([sys.executable, "-c", "from sekisho.match import kernels; kernels.load()"],
