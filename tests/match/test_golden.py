@@ -34,6 +34,11 @@ CASES: list[dict[str, Any]] = [
     {"a": "CGN Power", "b": "China General Nuclear Power Corporation", "type": None, "match": True},
     {"a": "Hector Al", "b": "ALTAMIRANO LOPEZ, Hector", "type": "person", "match": False},  # "al": no acronym
     {"a": "N. Nazarbayev", "b": "Nursultan Nazarbayev", "type": "person", "match": True},
+    {"a": "V. Putin", "b": "Vladimir Putin", "type": "person", "match": True},
+    # an initial supports the names that agree in full, it cannot carry a match on a shared first name
+    {"a": "Rahman Asgharian", "b": "A Rahman", "type": "person", "match": False},
+    {"a": "M. Svetlana", "b": "Svetlana Malakhova", "type": "person", "match": False},
+    {"a": "SAN Martinez-Bernache", "b": "M-SAAN", "type": None, "match": False},
     {"a": "Kim Jong-uun", "b": "Kim Jong-un", "type": "person", "match": True},
     {"a": "Bashar Xal-Assad", "b": "Bashar al-Assad", "type": "person", "match": True},
     {"a": "Barack Obama", "b": "Barack Hussein Obama", "type": "person", "match": True},
@@ -107,3 +112,13 @@ def test_explanation_names_tokens(screener: Any) -> None:
     aligned = {(t["query"], t["list"]) for t in exp["tokens"]}
     assert ("putin", "putin") in aligned and ("vladimir", "vladimir") in aligned
     assert (None, "vladimirovich") in aligned
+
+
+def test_explanation_shows_what_a_name_aligned_with_an_initial_counted(screener: Any) -> None:
+    """"Asgharian" stands against the initial "A": it counts only as much as "Rahman", aligned in full."""
+    _, exp = screener.compare("Rahman Asgharian", "A Rahman", "person")
+    rows = {t["list"]: t for t in exp["tokens"]}
+    assert rows["a"]["counted_weight"] == rows["rahman"]["weight"] < rows["a"]["weight"]
+    assert "counted_weight" not in rows["rahman"]
+    _, exp = screener.compare("N. Nazarbayev", "Nursultan Nazarbayev", "person")
+    assert all("counted_weight" not in t for t in exp["tokens"])  # "Nazarbayev" outweighs "Nursultan": no cap

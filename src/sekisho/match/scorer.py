@@ -9,6 +9,8 @@ What a score means (documented in the README):
             both names carry one and they differ ("Ivanovich" / "Viktorovich"). In a person's name
             whose first and last names align, a middle name the other leaves out weighs 0.35
             ("Barack Obama" / "Barack Hussein Obama"). Place words in a company name weigh a third.
+            A name aligned with a lone initial counts no more than the heaviest name aligned in
+            full ("M. Svetlana" / "Svetlana Malakhova": a first name and an initial are no match).
   exact_script   the query is, letter for letter, a name the list writes in its original script
                  (高麗航空, ウラジーミル・プーチン): name score 1.0.
   weak_alias     the matched list name is a low-quality alias: x0.90.
@@ -109,11 +111,15 @@ class Scored:
     def token_table(self) -> list[dict[str, Any]]:
         """Each aligned pair with its similarity, credit and weight, then each unaligned token."""
         q, c, qw = self.query_form.tokens, self.list_form.tokens, self.query_weights
-        rows: list[dict[str, Any]] = [
-            {"query": " ".join(q[i] for i in p.q), "list": " ".join(c[j] for j in p.c),
-             "similarity": round(p.sim, 3), "credit": round(p.credit, 3), "weight": round(sum(qw[i] for i in p.q), 2)}
-            for p in self.pairs
-        ]
+        counted, _ = _initials_capped(self.query_form, qw, self.list_form, self.list_weights, self.pairs)
+        rows: list[dict[str, Any]] = []
+        for p in self.pairs:
+            row = {"query": " ".join(q[i] for i in p.q), "list": " ".join(c[j] for j in p.c),
+                   "similarity": round(p.sim, 3), "credit": round(p.credit, 3),
+                   "weight": round(sum(qw[i] for i in p.q), 2)}
+            if any(counted[i] != qw[i] for i in p.q):  # a name aligned with an initial (_initials_capped)
+                row["counted_weight"] = round(sum(counted[i] for i in p.q), 2)
+            rows.append(row)
         aligned_q = {i for p in self.pairs for i in p.q}
         aligned_c = {j for p in self.pairs for j in p.c}
         rows += [{"query": t, "list": None, "similarity": 0.0, "weight": round(qw[i], 2)}
@@ -165,6 +171,25 @@ def _middle_names(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[flo
             tuple(x * MIDDLE_WEIGHT if j in c_mid else x for j, x in enumerate(cw)))
 
 
+def _initials_capped(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[float, ...], pairs: list[Pair]
+                     ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The weights that aligned tokens count with: a name aligned with a lone initial counts no more
+    than the heaviest name aligned in full on its side (its whole weight still counts in the total).
+    The first letter supports a match the full names make; it cannot carry one: "A Rahman" is no hit
+    for "Rahman Asgharian", "N. Nazarbayev" is one for "Nursultan Nazarbayev"."""
+    initial = [p for p in pairs if len(p.q) == len(p.c) == 1 and not p.acronym
+               and (len(q.tokens[p.q[0]]) == 1) != (len(c.tokens[p.c[0]]) == 1)]
+    if not initial:
+        return qw, cw
+    full = [p for p in pairs if p not in initial and not p.acronym]
+    q_cap = max((qw[i] for p in full for i in p.q), default=0.0)
+    c_cap = max((cw[j] for p in full for j in p.c), default=0.0)
+    q_capped = {p.q[0] for p in initial if len(q.tokens[p.q[0]]) > 1}
+    c_capped = {p.c[0] for p in initial if len(c.tokens[p.c[0]]) > 1}
+    return (tuple(min(w, q_cap) if i in q_capped else w for i, w in enumerate(qw)),
+            tuple(min(w, c_cap) if j in c_capped else w for j, w in enumerate(cw)))
+
+
 def name_similarity(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[float, ...], person: bool = False
                     ) -> tuple[float, list[Pair]]:
     if not q.tokens or not c.tokens:
@@ -174,8 +199,9 @@ def name_similarity(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[f
     qw, cw = _conflicting_patronymics(q, qw, c, cw, pairs)
     if person:
         qw, cw = _middle_names(q, qw, c, cw, pairs)
-    q_got = sum(p.credit * sum(qw[i] for i in p.q) for p in pairs)
-    c_got = sum(p.credit * sum(cw[j] for j in p.c) for p in pairs)
+    q_counted, c_counted = _initials_capped(q, qw, c, cw, pairs)
+    q_got = sum(p.credit * sum(q_counted[i] for i in p.q) for p in pairs)
+    c_got = sum(p.credit * sum(c_counted[j] for j in p.c) for p in pairs)
     q_cov = q_got / (sum(qw) or 1.0)
     c_cov = c_got / (sum(cw) or 1.0)
     return math.sqrt(max(q_cov, 0.0) * max(c_cov, 0.0)), pairs
