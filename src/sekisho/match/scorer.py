@@ -9,8 +9,9 @@ What a score means (documented in the README):
             both names carry one and they differ ("Ivanovich" / "Viktorovich"). In a person's name
             whose first and last names align, a middle name the other leaves out weighs 0.35
             ("Barack Obama" / "Barack Hussein Obama"). Place words in a company name weigh a third.
-            A name aligned with a lone initial counts no more than the heaviest name aligned in
-            full ("M. Svetlana" / "Svetlana Malakhova": a first name and an initial are no match).
+            A name aligned with a lone initial counts no more than the heaviest match in full, at
+            the lighter of its two sides ("M. Svetlana" / "Svetlana Malakhova": a first name and an
+            initial are no match).
   exact_script   the query is, letter for letter, a name the list writes in its original script
                  (高麗航空, ウラジーミル・プーチン): name score 1.0.
   weak_alias     the matched list name is a low-quality alias: x0.90.
@@ -174,20 +175,20 @@ def _middle_names(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[flo
 def _initials_capped(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[float, ...], pairs: list[Pair]
                      ) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """The weights that aligned tokens count with: a name aligned with a lone initial counts no more
-    than the heaviest name aligned in full on its side (its whole weight still counts in the total).
-    The first letter supports a match the full names make; it cannot carry one: "A Rahman" is no hit
+    than the heaviest match in full, a match weighing as the lighter of its two sides (a reading
+    such as "nikiita" is rare only as a spelling; its whole weight still counts in the total). The
+    first letter supports a match the full names make; it cannot carry one: "A Rahman" is no hit
     for "Rahman Asgharian", "N. Nazarbayev" is one for "Nursultan Nazarbayev"."""
     initial = [p for p in pairs if len(p.q) == len(p.c) == 1 and not p.acronym
                and (len(q.tokens[p.q[0]]) == 1) != (len(c.tokens[p.c[0]]) == 1)]
     if not initial:
         return qw, cw
-    full = [p for p in pairs if p not in initial and not p.acronym]
-    q_cap = max((qw[i] for p in full for i in p.q), default=0.0)
-    c_cap = max((cw[j] for p in full for j in p.c), default=0.0)
+    cap = max((min(sum(qw[i] for i in p.q), sum(cw[j] for j in p.c)) for p in pairs
+               if p not in initial and not p.acronym), default=0.0)
     q_capped = {p.q[0] for p in initial if len(q.tokens[p.q[0]]) > 1}
     c_capped = {p.c[0] for p in initial if len(c.tokens[p.c[0]]) > 1}
-    return (tuple(min(w, q_cap) if i in q_capped else w for i, w in enumerate(qw)),
-            tuple(min(w, c_cap) if j in c_capped else w for j, w in enumerate(cw)))
+    return (tuple(min(w, cap) if i in q_capped else w for i, w in enumerate(qw)),
+            tuple(min(w, cap) if j in c_capped else w for j, w in enumerate(cw)))
 
 
 def name_similarity(q: NameForm, qw: tuple[float, ...], c: NameForm, cw: tuple[float, ...], person: bool = False
