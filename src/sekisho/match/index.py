@@ -13,6 +13,7 @@ and shared read-only by batch workers (or shipped to a cluster engine).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -31,7 +32,7 @@ from sekisho.match.align import (
     variant_similarity,
 )
 from sekisho.match.kernels import Scratch, credits, rank_candidates
-from sekisho.match.keys import CONSONANT_EDIT_MIN, CONSONANTS, PLAIN, SPELLING, KeyTable
+from sekisho.match.keys import CONSONANT_EDIT_MIN, CONSONANTS, PLAIN, SPELLING, KeyTable, Stem
 from sekisho.match.spellings import TOLERANCE_BIT, Spellings
 from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, fold, name_forms
 from sekisho.names.phonetic import devowel, onsets, skeletons
@@ -54,7 +55,6 @@ ACRONYM_MIN_WEIGHT = 4.0
 # spells them reaches the name ("jc" ~ "jean claude", "al" ~ "abdul latif", align._initials)
 ACRONYM = "^"
 Reach = tuple[np.ndarray, np.ndarray]  # list token ids, credits
-Stem = tuple[int, str, str]  # how a key is spelt out (keys.lookup), its prefix and body
 _NO_FORMS = np.zeros(0, np.int64)
 _NO_GAIN = np.zeros(0)
 _INITIALS = np.array([INITIALS_CREDIT])
@@ -444,7 +444,6 @@ class Index:
         q_total: list[float] = []
         q_floor: list[float] = []
         reached: list[Reach] = []
-        slot_start = [0]
         slot_first: list[int] = []
         slot_span: list[int] = []
         for k, form in enumerate(forms):
@@ -457,23 +456,23 @@ class Index:
             q_floor.append(total if organization else lightest_total(form.tokens, weights))
             for i, (t, tol) in enumerate(zip(form.tokens, form.tolerant, strict=True)):
                 reached.append(self.reach(t, tol))
-                slot_start.append(slot_start[-1] + len(reached[-1][0]))
                 slot_first.append(i)
                 slot_span.append(1)
             for i in range(len(form.tokens) - 1):
                 tol = max(form.tolerant[i], form.tolerant[i + 1])
                 reached.append(self.reach(form.tokens[i] + form.tokens[i + 1], tol, joined=True))
-                slot_start.append(slot_start[-1] + len(reached[-1][0]))
                 slot_first.append(i)
                 slot_span.append(2)
             for i, span, tid in self._spelt_acronyms(form.tokens):
                 reached.append((np.array([tid], dtype=np.int64), _INITIALS))
-                slot_start.append(slot_start[-1] + 1)
                 slot_first.append(i)
                 slot_span.append(span)
         q_slot.append(len(reached))
         if not reached:
             return _NO_FORMS, _NO_GAIN
+        # where each slot's list tokens start in the concatenation below
+        slot_start = np.fromiter(itertools.accumulate((len(r[0]) for r in reached), initial=0), dtype=np.int64,
+                                 count=len(reached) + 1)
         scratch = self.scratch()
         return rank_candidates(
             self.post_start, self.post_flat, self.post_first, self.post_span, self.form_wstart, self.form_wflat,
@@ -481,7 +480,7 @@ class Index:
             np.asarray(q_slot, dtype=np.int64), np.asarray(q_w, dtype=np.float64),
             np.asarray(q_total, dtype=np.float64), np.asarray(q_floor, dtype=np.float64), organization,
             np.asarray(slot_first, dtype=np.int64), np.asarray(slot_span, dtype=np.int64),
-            np.asarray(slot_start, dtype=np.int64),
+            slot_start,
             np.concatenate([r[0] for r in reached]), np.concatenate([r[1] for r in reached]), need, limit,
             scratch.gain, scratch.bound, scratch.flags, scratch.listed, scratch.entity, scratch.forms)
 

@@ -25,6 +25,7 @@ CONSONANT_EDIT_MIN = 4  # one consonant edit in fewer consonants stays under TOK
 PLAIN = 0  # prefix + body
 SPELLING = 1  # body and, from three letters, each of its one-letter deletions
 CONSONANTS = 2  # prefix is a kind: kind:body, kindd:body and deletions, as index._consonant_keys files them
+Stem = tuple[int, str, str]  # how a key is spelt out (one of the above), its prefix and body
 
 _OFFSET = np.uint64(14695981039346656037)
 _PRIME = np.uint64(1099511628211)
@@ -77,7 +78,7 @@ class KeyTable:
         bucket = np.searchsorted(unique >> np.uint64(64 - bits), np.arange(2**bits + 1, dtype=np.uint64))
         return cls(unique, np.append(first, len(ids)).astype(np.int64), ids, bucket.astype(np.int32), 64 - bits)
 
-    def lookup(self, stems: Sequence[tuple[int, str, str]], seen: np.ndarray, exclude: int = -1) -> np.ndarray:
+    def lookup(self, stems: Sequence[Stem], seen: np.ndarray, exclude: int = -1) -> np.ndarray:
         """Ids of the list tokens under the keys the (how, prefix, body) stems spell out, each once,
         but for `exclude`. `seen` is a zeroed work array of one byte per list token, left zeroed."""
         sizes: list[int] = []
