@@ -190,7 +190,8 @@ def _breakdown(parties: list[tuple[str, str | None]], options: object) -> dict[s
         query = make_query(Party(name))
         weights = query.weights(index)
         t1 = time.perf_counter()
-        fids = index.candidates(query.forms, options.threshold, options.max_candidates, weights, query.organization)
+        fids = index.candidates(query.forms, options.threshold, options.max_candidates, weights, query.organization,
+                                query.bonus_ceiling)
         t2 = time.perf_counter()
         scored = [score_form(index, query, f, weights) for f in fids]
         t3 = time.perf_counter()

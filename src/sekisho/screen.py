@@ -103,7 +103,8 @@ def warm_up() -> None:
 def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
     """Score the candidates the index returns; best hit per entity, at or above the threshold."""
     qweights = query.weights(index)
-    fids = index.candidates(query.forms, options.threshold, options.max_candidates, qweights, query.organization)
+    fids = index.candidates(query.forms, options.threshold, options.max_candidates, qweights, query.organization,
+                            query.bonus_ceiling)
     fids += [f for f in index.exact_forms(query.compact) if f not in fids]
     for ident in query.identifiers:
         for eid in index.identifier_entities(ident):

@@ -6,11 +6,12 @@ import math
 from typing import Any
 
 import numpy as np
+import pytest
 
 from sekisho.match.align import credit
-from sekisho.match.index import MAX_BONUS
+from sekisho.match.index import MAX_BONUS, SCORE_DECIMALS
 from sekisho.match.kernels import _essential, credits, load_aside
-from sekisho.match.scorer import score_form
+from sekisho.match.scorer import COUNTRY_BONUS, DOB_BONUS, score_form
 from sekisho.screen import Party, make_query
 
 QUERIES = [
@@ -31,11 +32,12 @@ QUERIES = [
 ]
 
 
-def _bounds(screener: Any, name: str, type_: str | None, threshold: float, limit: int
-            ) -> tuple[Any, np.ndarray, np.ndarray]:
-    query = make_query(Party(name, type=type_))
+def _bounds(screener: Any, name: str, type_: str | None, threshold: float, limit: int,
+            country: str | None = None, birth_date: str | None = None) -> tuple[Any, np.ndarray, np.ndarray]:
+    query = make_query(Party(name, country, type_, birth_date))
     index = screener.index
-    fids, bounds = index.bounds(query.forms, threshold, limit, query.weights(index), query.organization)
+    fids, bounds = index.bounds(query.forms, threshold, limit, query.weights(index), query.organization,
+                                query.bonus_ceiling)
     return query, fids, bounds
 
 
@@ -89,21 +91,34 @@ def test_several_words_do_not_bound_several_others(screener: Any) -> None:
     assert not set(jahan) & set(fids.tolist())
 
 
-def test_pruning_keeps_every_form_that_can_score(screener: Any) -> None:
+@pytest.mark.parametrize(("country", "birth_date"), [(None, None), ("RU", None), ("RU", "1952-10-07")])
+def test_pruning_keeps_every_form_that_can_score(screener: Any, country: str | None, birth_date: str | None) -> None:
     """At the default threshold, every reached form whose name score can make a hit (with the
-    largest bonus) is a candidate: the bound and the skipping of weak-only forms lose nothing."""
+    bonus the query's country and birth date can earn) is a candidate: the bound and the
+    skipping of weak-only forms lose nothing."""
     index = screener.index
     threshold = screener.options().threshold
     found = 0
     for name, type_ in QUERIES:
-        query, reached, _ = _bounds(screener, name, type_, 0.0, 10**6)
-        _, kept, _ = _bounds(screener, name, type_, threshold, 10**6)
+        query, reached, _ = _bounds(screener, name, type_, 0.0, 10**6, country, birth_date)
+        _, kept, _ = _bounds(screener, name, type_, threshold, 10**6, country, birth_date)
         weights = query.weights(index)
-        can_score = {f for f in reached.tolist()
-                     if score_form(index, query, f, weights).features[0].value >= threshold - MAX_BONUS}
+        lowest = threshold - query.bonus_ceiling - 0.5 * 10.0**-SCORE_DECIMALS  # what rounds up to a hit
+        can_score = {f for f in reached.tolist() if score_form(index, query, f, weights).features[0].value >= lowest}
         assert can_score <= set(kept.tolist()), (name, [index.form_name[f] for f in can_score - set(kept.tolist())])
         found += len(can_score)
     assert found >= 20  # the queries do reach names that score
+
+
+def test_a_query_without_country_or_birth_date_passes_only_forms_that_can_reach_the_threshold(screener: Any
+                                                                                             ) -> None:
+    """No country and no birth date, no bonus: a form whose bound is under the threshold itself is
+    never scored (with them, test_pruning_keeps_every_form_that_can_score)."""
+    assert pytest.approx(COUNTRY_BONUS + DOB_BONUS) == MAX_BONUS
+    threshold = screener.options().threshold
+    for name, type_ in QUERIES:
+        _, _, bare = _bounds(screener, name, type_, threshold, 10**6)
+        assert np.all(np.sqrt(bare) >= threshold - 1e-4), name
 
 
 def test_credits_are_the_scorers() -> None:

@@ -45,7 +45,8 @@ PLACE_WEIGHT = 1 / 3  # a place word in a company name ("Deutsche Bank (Schweiz)
 ORGANIZATION_TYPES = frozenset({EntityType.ORGANIZATION, EntityType.VESSEL, EntityType.AIRCRAFT})
 IDF_OFFSET = 2.0  # subtracted from log(N/df) so that common words ("trading", "al") weigh little
 MIN_WEIGHT = 0.3
-MAX_BONUS = 0.05  # the most any non-name feature adds (country + birth date), see scorer
+MAX_BONUS = 0.05  # the most any non-name feature adds (country + birth date), see scorer.Query.bonus_ceiling
+SCORE_DECIMALS = 4  # a score is rounded to this many decimals (scorer.score_form) before it meets the threshold
 # An acronym is a rare token: a word in more than about one list name in 400 ("al", "abu", "bin",
 # "kim") is not read as the initials of the other name's words ("Hector Al" / "ALTAMIRANO LOPEZ, Hector");
 # a token's weight in a name is at most its idf, so the index applies it to the idf (see scorer)
@@ -417,15 +418,15 @@ class Index:
         return result
 
     def candidates(self, forms: Sequence[NameForm], threshold: float, limit: int,
-                   form_weights: Sequence[tuple[float, ...]] | None = None, organization: bool = False
-                   ) -> list[int]:
+                   form_weights: Sequence[tuple[float, ...]] | None = None, organization: bool = False,
+                   bonus: float = MAX_BONUS) -> list[int]:
         """Form ids whose score can reach `threshold`, best first, of at most `limit` entities."""
-        fids: list[int] = self.bounds(forms, threshold, limit, form_weights, organization)[0].tolist()
+        fids: list[int] = self.bounds(forms, threshold, limit, form_weights, organization, bonus)[0].tolist()
         return fids
 
     def bounds(self, forms: Sequence[NameForm], threshold: float, limit: int,
-               form_weights: Sequence[tuple[float, ...]] | None = None, organization: bool = False
-               ) -> tuple[np.ndarray, np.ndarray]:
+               form_weights: Sequence[tuple[float, ...]] | None = None, organization: bool = False,
+               bonus: float = MAX_BONUS) -> tuple[np.ndarray, np.ndarray]:
         """(form ids, upper bound of q_cov x c_cov of each), best first, as `candidates` returns them.
 
         The scorer aligns each query token once, alone, joined with a neighbour ("al qaeda" ~
@@ -434,10 +435,12 @@ class Index:
         side), and each of the form's tokens the best credit it was reached with (list side); summed
         with their weights, these bound the two coverages and so sqrt(q_cov x c_cov) (see scorer and
         kernels.rank_candidates). Each query form (reading) is bounded separately, as the scorer
-        takes the best reading; a list form keeps its best bound. Forms whose bound plus the
-        largest bonus stays under the threshold are never scored.
+        takes the best reading; a list form keeps its best bound. Forms whose bound plus `bonus`
+        (the most the query's other features can add, scorer.Query.bonus_ceiling) stays under the
+        threshold are never scored.
         """
-        need = max(threshold - MAX_BONUS, 0.0) ** 2 - 1e-9  # q_cov * c_cov needed, each <= 1
+        # q_cov * c_cov needed, each <= 1; a score that rounds up to the threshold is a hit
+        need = max(threshold - bonus - 0.5 * 10.0**-SCORE_DECIMALS, 0.0) ** 2 - 1e-9
         q_n: list[int] = []
         q_slot: list[int] = []
         q_w: list[float] = []

@@ -38,6 +38,7 @@ from sekisho.match.index import (
     MIDDLE_WEIGHT,
     ORGANIZATION_TYPES,
     PATRONYMIC_WEIGHT,
+    SCORE_DECIMALS,
     EntityRef,
     FormRecord,
     Index,
@@ -70,6 +71,12 @@ class Query:
     @property
     def organization(self) -> bool:
         return self.type in ORGANIZATION_TYPES
+
+    @property
+    def bonus_ceiling(self) -> float:
+        """The most the non-name features can add to this query's score: a country or a birth
+        year it does not give can earn no bonus, so retrieval need not pass forms for one."""
+        return (COUNTRY_BONUS if self.country else 0.0) + (DOB_BONUS if self.birth_year else 0.0)
 
     def weights(self, index: Index) -> list[tuple[float, ...]]:
         """Token weights of each form, by the index's rarity (place words count less in a company)."""
@@ -311,5 +318,5 @@ def score_form(index: Index, query: Query, fid: int, qweights: list[tuple[float,
             features.append(found)
             score += found.value
     score = min(1.0, max(0.0, score))
-    return Scored(round(score, 4), fid, entity, record.name, record.kind, features, best_q, best_qw, record.form,
-                  record.weights, best_pairs)
+    return Scored(round(score, SCORE_DECIMALS), fid, entity, record.name, record.kind, features, best_q, best_qw,
+                  record.form, record.weights, best_pairs)
