@@ -4,10 +4,10 @@ A query token looks up a dozen to forty keys: itself and its one-letter deletion
 reading its consonant skeletons with one consonant more or less (Index.similar_tokens). As a Python
 dict of 1.5 million strings the keys took most of the index's load time, and building each key
 string and looking it up cost more than comparing what they found. Here each key is its 64-bit
-FNV-1a hash, sorted, with the ids of the list tokens filed under it; a query's keys are hashed
-as they are spelt out (a deletion skips a letter), so no key string is ever made. Two keys with
-one hash (about one chance in ten million for the whole table) only add list tokens to compare,
-which the comparison then drops.
+FNV-1a hash: its top bits pick a bucket, its low 32 bits are kept beside the offset of the ids of
+the list tokens filed under it; a query's keys are hashed as they are spelt out (a deletion skips
+a letter), so no key string is ever made. Two keys of one bucket with the same low bits (about
+one chance in a billion per lookup) only add list tokens to compare, which the comparison then drops.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ Stem = tuple[int, str, str]  # how a key is spelt out (one of the above), its pr
 _OFFSET = np.uint64(14695981039346656037)
 _PRIME = np.uint64(1099511628211)
 _COLON, _D = np.uint64(ord(":")), np.uint64(ord("d"))
+_HALF = np.uint64(32)
+_LOW = np.uint64(0xFFFFFFFF)
 
 
 @compiled
@@ -52,12 +54,14 @@ def hashes_of(data: np.ndarray, start: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class KeyTable:
-    """Sorted key hashes; the list token ids under hashes[i] are tokens[start[i]:start[i + 1]].
-    The hashes whose top bits are b sit from bucket[b] to bucket[b + 1], about one per bucket: a
-    binary search of the whole table missed the cache a dozen times per key."""
+    """The keys by bucket: the keys whose hash has top bits b are entries[bucket[b]:bucket[b + 1]],
+    about three per bucket, each the hash's low 32 bits above the offset in `tokens` of the list
+    token ids filed under it (they end where the next entry's start). Packed so, a key's probe reads
+    two cache lines, the table is half the size of sorted 64-bit hashes with their offsets, and
+    the bucket array stays in cache: the lookups miss the cache far less (their memory stalls, not
+    the hashing, were their cost)."""
 
-    hashes: np.ndarray
-    start: np.ndarray
+    entries: np.ndarray
     tokens: np.ndarray
     bucket: np.ndarray
     shift: int  # 64 - the number of top bits
@@ -74,9 +78,11 @@ class KeyTable:
             again[1:] = (hashes[1:] == hashes[:-1]) & (ids[1:] == ids[:-1])
             hashes, ids = hashes[~again], ids[~again]
         unique, first = np.unique(hashes, return_index=True)
-        bits = max(len(unique), 1).bit_length()
+        bits = max(len(unique).bit_length() - 2, 1)  # a shift of 64 would be no shift at all
         bucket = np.searchsorted(unique >> np.uint64(64 - bits), np.arange(2**bits + 1, dtype=np.uint64))
-        return cls(unique, np.append(first, len(ids)).astype(np.int64), ids, bucket.astype(np.int32), 64 - bits)
+        starts = np.append(first, len(ids)).astype(np.uint64)
+        low = np.append(unique & _LOW, np.uint64(0))
+        return cls((low << _HALF) | starts, ids, bucket.astype(np.int32), 64 - bits)
 
     def lookup(self, stems: Sequence[Stem], seen: np.ndarray, exclude: int = -1) -> np.ndarray:
         """Ids of the list tokens under the keys the (how, prefix, body) stems spell out, each once,
@@ -85,18 +91,19 @@ class KeyTable:
         for how, prefix, body in stems:
             sizes += (how, len(prefix), len(body))
         data = np.frombuffer("".join([prefix + body for _, prefix, body in stems]).encode("ascii"), np.uint8)
-        return lookup(self.hashes, self.start, self.tokens, self.bucket, self.shift, np.array(sizes, dtype=np.int64),
-                      data, seen, exclude)
+        return lookup(self.entries, self.tokens, self.bucket, self.shift, np.array(sizes, dtype=np.int64), data, seen,
+                      exclude)
 
 
 @compiled
-def _collect(table: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int], h: np.uint64, seen: np.ndarray,
+def _collect(table: tuple[np.ndarray, np.ndarray, np.ndarray, int], h: np.uint64, seen: np.ndarray,
              out: list[np.int64]) -> None:
-    hashes, start, tokens, bucket, shift = table
+    entries, tokens, bucket, shift = table
     b = h >> np.uint64(shift)
+    low = h & _LOW
     for at in range(bucket[b], bucket[b + 1]):
-        if hashes[at] == h:
-            for k in range(start[at], start[at + 1]):
+        if entries[at] >> _HALF == low:
+            for k in range(int(entries[at] & _LOW), int(entries[at + 1] & _LOW)):
                 t = tokens[k]
                 if not seen[t]:
                     seen[t] = 1
@@ -104,12 +111,12 @@ def _collect(table: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int], 
 
 
 @compiled
-def lookup(hashes: np.ndarray, start: np.ndarray, tokens: np.ndarray, bucket: np.ndarray, shift: int,
-           sizes: np.ndarray, data: np.ndarray, seen: np.ndarray, exclude: int) -> np.ndarray:
+def lookup(entries: np.ndarray, tokens: np.ndarray, bucket: np.ndarray, shift: int, sizes: np.ndarray,
+           data: np.ndarray, seen: np.ndarray, exclude: int) -> np.ndarray:
     """KeyTable.lookup. Stem i is spelt out as sizes[3i] says (PLAIN, SPELLING or CONSONANTS)
     from a prefix of sizes[3i + 1] bytes of `data` and a body of sizes[3i + 2] bytes after it."""
     out: list[np.int64] = [np.int64(x) for x in range(0)]
-    table = hashes, start, tokens, bucket, shift
+    table = entries, tokens, bucket, shift
     if exclude >= 0:
         seen[exclude] = 1
     b1 = 0
