@@ -176,9 +176,8 @@ def main() -> None:
 def _breakdown(parties: list[tuple[str, str | None]], options: object) -> dict[str, dict[str, float]]:
     """Microseconds per distinct party, one core, on a freshly loaded index (every token cold): all
     parties, and apart those written in Latin letters and those in other scripts (Chinese, Japanese)."""
-    from sekisho.match.scorer import score_form
     from sekisho.names.scripts import is_latin
-    from sekisho.screen import Options, Party, load_index, make_query
+    from sekisho.screen import Options, Party, best_per_entity, candidate_ceilings, hits_of, load_index, make_query
 
     assert isinstance(options, Options)
     index = load_index()
@@ -186,18 +185,16 @@ def _breakdown(parties: list[tuple[str, str | None]], options: object) -> dict[s
     spent = {group: dict.fromkeys(stages, 0.0) for group in ("all", "latin", "other")}
     counts = dict.fromkeys(spent, 0)
     for name, _ in parties:
+        # the steps of screen.screen_query, timed apart
         t0 = time.perf_counter()
         query = make_query(Party(name))
         weights = query.weights(index)
         t1 = time.perf_counter()
-        fids = index.candidates(query.forms, options.threshold, options.max_candidates, weights, query.organization,
-                                query.bonus_ceiling)
+        ceilings = candidate_ceilings(index, query, weights, options)
         t2 = time.perf_counter()
-        scored = [score_form(index, query, f, weights) for f in fids]
+        best = best_per_entity(index, query, ceilings, weights, options)
         t3 = time.perf_counter()
-        for s in scored:
-            if s.score >= options.threshold:
-                s.explanation()
+        hits_of(best, options)
         t4 = time.perf_counter()
         for group in ("all", "latin" if is_latin(name) else "other"):
             counts[group] += 1

@@ -98,3 +98,32 @@ def test_index_finds_what_exhaustive_scoring_finds(screener: Any) -> None:
             if score_form(index, query, fid).score >= 0.8:
                 exhaustive.add(index.entities[index.form_entity[fid]].id)
         assert exhaustive <= found, (name, exhaustive - found)
+
+
+@pytest.mark.parametrize("party", [
+    Party("Sabawi Ibrahim Hassan Al-Tikriti"),  # one family, many entries with many aliases each
+    Party("AL-TIKRITI, MOHAMMAD BARZAN IBRAHIM HASAN", "IQ", "person", "1954"),
+    Party("Kim Jong Un", "KP"),
+    Party("Mohammed bin Salman"),
+    Party("Korea Mining Development Trading Corporation"),
+])
+def test_each_entity_keeps_its_best_form_though_lower_ceilings_go_unscored(screener: Any, party: Party) -> None:
+    """A form is left unscored only when its ceiling is under a score its entity already has: the
+    best form of every entity is the one scoring every candidate finds (ties to the list's first)."""
+    from sekisho.match.scorer import score_form
+    from sekisho.screen import best_per_entity, candidate_ceilings
+
+    index = screener.index
+    options = Options(threshold=0.5)
+    query = make_query(party)
+    weights = query.weights(index)
+    ceilings = candidate_ceilings(index, query, weights, options)
+    every: dict[int, tuple[float, int]] = {}
+    for fid in ceilings:
+        s = score_form(index, query, fid, weights)
+        assert s.score <= ceilings[fid], (index.form_name[fid], s.score, ceilings[fid])
+        eid = index.form_entity[fid]
+        every[eid] = max(every.get(eid, (-1.0, 0)), (s.score, -fid))
+    best = best_per_entity(index, query, ceilings, weights, options)
+    assert {eid: (s.score, -s.form_id) for eid, s in best.items()} == every
+    assert len(ceilings) > len(every)  # there were relatives' forms to skip

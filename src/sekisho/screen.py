@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import pickle
 import subprocess
@@ -13,6 +14,8 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from sekisho import __version__, settings
 from sekisho.errors import InvalidInput
 from sekisho.lists import registry
@@ -20,7 +23,7 @@ from sekisho.lists.common import parse_dates
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import EntityType, NameKind
 from sekisho.match import kernels, keys, spellings
-from sekisho.match.index import EntityRef, Index, build_index
+from sekisho.match.index import ROUNDED_UP, EntityRef, Index, build_index
 from sekisho.match.scorer import Query, Scored, score_form
 from sekisho.names import reference, transliterate
 from sekisho.names.normalize import name_forms
@@ -103,22 +106,47 @@ def warm_up() -> None:
 def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
     """Score the candidates the index returns; best hit per entity, at or above the threshold."""
     qweights = query.weights(index)
-    fids = index.candidates(query.forms, options.threshold, options.max_candidates, qweights, query.organization,
-                            query.bonus_ceiling)
-    fids += [f for f in index.exact_forms(query.compact) if f not in fids]
+    ceilings = candidate_ceilings(index, query, qweights, options)
+    return hits_of(best_per_entity(index, query, ceilings, qweights, options), options)
+
+
+def candidate_ceilings(index: Index, query: Query, qweights: list[tuple[float, ...]], options: Options
+                       ) -> dict[int, float]:
+    """The forms to score, best first, each with the most it can score: those the index finds (the
+    name's bound, the bonus the query can earn and a rounding up), and with no ceiling those
+    written exactly as the query or of an entity that has one of its identifiers."""
+    found, bounds = index.bounds(query.forms, options.threshold, options.max_candidates, qweights,
+                                 query.organization, query.bonus_ceiling)
+    ceilings = dict(zip(found.tolist(), (np.sqrt(bounds) + (query.bonus_ceiling + ROUNDED_UP)).tolist(), strict=True))
+    for fid in index.exact_forms(query.compact):
+        ceilings[fid] = math.inf
     for ident in query.identifiers:
         for eid in index.identifier_entities(ident):
-            fids += [f for f in index.entity_forms[eid] if f not in fids]
+            ceilings.update(dict.fromkeys(index.entity_forms[eid], math.inf))
+    return ceilings
+
+
+def best_per_entity(index: Index, query: Query, ceilings: dict[int, float], qweights: list[tuple[float, ...]],
+                    options: Options) -> dict[int, Scored]:
+    """Each entity's best scored form. A form that cannot score as high as one already scored for
+    its entity is not scored: an entity's forms often follow each other down the candidates."""
     best: dict[int, Scored] = {}
-    for fid in fids:
+    for fid, ceiling in ceilings.items():
         eid = index.form_entity[fid]
         if options.lists is not None and index.entities[eid].list_id not in options.lists:
             continue
-        s = score_form(index, query, fid, qweights)
         prev = best.get(eid)
+        if prev is not None and ceiling < prev.score:
+            continue
+        s = score_form(index, query, fid, qweights)
         # of equally scored names the one the list gives first, whatever order retrieval found them in
         if prev is None or (s.score, -fid) > (prev.score, -prev.form_id):
             best[eid] = s
+    return best
+
+
+def hits_of(best: dict[int, Scored], options: Options) -> list[Hit]:
+    """The hits at or above the threshold, best first, explained if the options ask for it."""
     hits = []
     for s in sorted(best.values(), key=lambda s: (-s.score, s.entity.id)):
         if s.score < options.threshold:

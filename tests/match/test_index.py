@@ -24,6 +24,14 @@ def test_precomputed_neighbours_equal_the_lookup(screener: Any) -> None:
         assert _similar(index, token, EXACT) == _similar(bare, token, EXACT), token
 
 
+def test_two_letters_more_at_one_end_are_reached(screener: Any) -> None:
+    """Two edits in a token of seven letters or more leave it 0.71 alike or more: the 4-letter
+    prefix and suffix keys find such a token from a query token of five letters on."""
+    index = screener.index
+    assert index.vocab["alhassan"] in _similar(index, "hassan", EXACT)  # 'Bashir Sabawi Ibrahim Al-Hassan'
+    assert index.vocab["hassan"] in _similar(index, "alhassan", EXACT)
+
+
 def test_readings_reach_latin_spellings_one_consonant_apart(screener: Any) -> None:
     """A katakana reading that drops a final consonant, an Arabic one without vowels."""
     index = screener.index

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sekisho.match.align import credit
-from sekisho.match.index import MAX_BONUS, SCORE_DECIMALS
+from sekisho.match.index import MAX_BONUS, ROUNDED_UP
 from sekisho.match.kernels import _essential, credits, load_aside
 from sekisho.match.scorer import COUNTRY_BONUS, DOB_BONUS, score_form
 from sekisho.screen import Party, make_query
@@ -103,7 +103,7 @@ def test_pruning_keeps_every_form_that_can_score(screener: Any, country: str | N
         query, reached, _ = _bounds(screener, name, type_, 0.0, 10**6, country, birth_date)
         _, kept, _ = _bounds(screener, name, type_, threshold, 10**6, country, birth_date)
         weights = query.weights(index)
-        lowest = threshold - query.bonus_ceiling - 0.5 * 10.0**-SCORE_DECIMALS  # what rounds up to a hit
+        lowest = threshold - query.bonus_ceiling - ROUNDED_UP  # what rounds up to a hit
         can_score = {f for f in reached.tolist() if score_form(index, query, f, weights).features[0].value >= lowest}
         assert can_score <= set(kept.tolist()), (name, [index.form_name[f] for f in can_score - set(kept.tolist())])
         found += len(can_score)

@@ -2,8 +2,8 @@
 
 Candidate retrieval never scans every list name. A query token reaches list tokens through:
   exact token, one-deletion keys (any single typo or transposition), the phonetic skeleton,
-  4-letter prefix and suffix (two typos in a long token), joined neighbours ("al"+"qaeda"),
-  consonants one edit apart for a reading (katakana, Arabic), initials and acronyms.
+  4-letter prefix and suffix (two edits, one side of seven letters or more), joined neighbours
+  ("al"+"qaeda"), consonants one edit apart for a reading (katakana, Arabic), initials and acronyms.
 Each list token reached is checked with the real token similarity before its postings are read,
 and a form is scored only if an upper bound of its score can reach the threshold (summed over the
 postings in a compiled loop, match/kernels.py).
@@ -47,6 +47,7 @@ IDF_OFFSET = 2.0  # subtracted from log(N/df) so that common words ("trading", "
 MIN_WEIGHT = 0.3
 MAX_BONUS = 0.05  # the most any non-name feature adds (country + birth date), see scorer.Query.bonus_ceiling
 SCORE_DECIMALS = 4  # a score is rounded to this many decimals (scorer.score_form) before it meets the threshold
+ROUNDED_UP = 0.5 * 10.0**-SCORE_DECIMALS  # the most that rounding adds to a score
 # An acronym is a rare token: a word in more than about one list name in 400 ("al", "abu", "bin",
 # "kim") is not read as the initials of the other name's words ("Hector Al" / "ALTAMIRANO LOPEZ, Hector");
 # a token's weight in a name is at most its idf, so the index applies it to the idf (see scorer)
@@ -146,9 +147,26 @@ def _consonant_keys(token: str, tolerant: int, space: str = "") -> list[str]:
 READING = "r"  # key space of list tokens that are readings: what a Latin query token compares by consonants
 
 
+# Two edits leave a token of seven letters or more 0.71 alike or more (1 - 2/7), so a long token
+# is filed under its 4-letter prefix and suffix, and one of five or six letters under keys of
+# their own: a query token of five letters or more looks up the long ones ("hassan" ~
+# "alhassan"), one of seven or more both ("alhassan" ~ "hassan"); two short ones are never two edits apart.
+AFFIX_LONG, AFFIX_SHORT = 7, 5
+
+
 def _affixes(token: str) -> list[tuple[str, str]]:
-    """(key kind, text) of the 4-letter prefix and suffix of a long token (two typos)."""
-    return [("p:", token[:4]), ("x:", token[-4:])] if len(token) >= 7 else []
+    """(key kind, text) under which a list token is filed by its 4-letter prefix and suffix."""
+    if len(token) >= AFFIX_LONG:
+        return [("p:", token[:4]), ("x:", token[-4:])]
+    return [("ps:", token[:4]), ("xs:", token[-4:])] if len(token) >= AFFIX_SHORT else []
+
+
+def _affix_stems(token: str) -> list[Stem]:
+    """The affix keys a query token looks up: of list tokens that can be two edits from it."""
+    if len(token) < AFFIX_SHORT:
+        return []
+    kinds = ("p:", "x:", "ps:", "xs:") if len(token) >= AFFIX_LONG else ("p:", "x:")
+    return [(PLAIN, kind, token[:4] if kind[0] == "p" else token[-4:]) for kind in kinds]
 
 
 UNDOUBLED = "u:"  # key kind of a token spelt without doubled letters (align.DOUBLED_SIM)
@@ -165,7 +183,7 @@ def _stems(token: str, tolerant: int) -> list[Stem]:
     """The stems of every key a query token looks up (Index.similar_tokens, keys.lookup). Two
     Latin spellings compare by spelling alone, so a Latin token looks up the one-edit consonant
     keys only among the list's readings."""
-    affixes: list[Stem] = [(PLAIN, kind, text) for kind, text in _affixes(token)]
+    affixes = _affix_stems(token)
     if tolerant in (ABJAD, SYLLABIC):
         return [(SPELLING, "", token), *affixes, *_consonant_stems(token, tolerant)]
     # the same skeleton also finds Latin spellings two letters apart ("mohammed" ~ "muhammad")
@@ -440,7 +458,7 @@ class Index:
         threshold are never scored.
         """
         # q_cov * c_cov needed, each <= 1; a score that rounds up to the threshold is a hit
-        need = max(threshold - bonus - 0.5 * 10.0**-SCORE_DECIMALS, 0.0) ** 2 - 1e-9
+        need = max(threshold - bonus - ROUNDED_UP, 0.0) ** 2 - 1e-9
         q_n: list[int] = []
         q_slot: list[int] = []
         q_w: list[float] = []
