@@ -90,8 +90,12 @@ def test_index_finds_what_exhaustive_scoring_finds(screener: Any) -> None:
                  "Vladimir Putinn", "AlQaida", "Aero Caribbean Airlines", "Bob Kochiev",
                  "Usama bin Ladin", "Kim Joonng Un",
                  # a long name reaching many relatives
-                 "AL-TIKRITI, MOHAMMAD BARZAN IBRAHIM HASAN"]:
-        query = make_query(Party(name))
+                 "AL-TIKRITI, MOHAMMAD BARZAN IBRAHIM HASAN",
+                 # types and countries the scorer weighs (forms it is sure to drop go unscored)
+                 Party("Korea Mining Development Trading Corporation", "KP", "person"),
+                 Party("Vladimir Vladimirovich Putin", "RU", "organization", "1952"),
+                 Party("Sabawi Ibrahim Hassan Al-Tikriti", "IQ", "person")]:
+        query = make_query(name if isinstance(name, Party) else Party(name))
         found = {(h.entity_id) for h in screen_query(index, query, options)}
         exhaustive = set()
         for fid in range(len(index.form_entity)):

@@ -23,8 +23,8 @@ from sekisho.lists.common import parse_dates
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import EntityType, NameKind
 from sekisho.match import kernels, keys, spellings
-from sekisho.match.index import ROUNDED_UP, EntityRef, Index, build_index
-from sekisho.match.scorer import Query, Scored, score_form
+from sekisho.match.index import EntityRef, Index, build_index
+from sekisho.match.scorer import Query, Scored, score_ceiling, score_form
 from sekisho.names import reference, transliterate
 from sekisho.names.normalize import name_forms
 
@@ -112,12 +112,16 @@ def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
 
 def candidate_ceilings(index: Index, query: Query, qweights: list[tuple[float, ...]], options: Options
                        ) -> dict[int, float]:
-    """The forms to score, best first, each with the most it can score: those the index finds (the
-    name's bound, the bonus the query can earn and a rounding up), and with no ceiling those
-    written exactly as the query or of an entity that has one of its identifiers."""
+    """The forms to score, best first, each with the most it can score (scorer.score_ceiling): those the
+    index finds whose ceiling reaches the threshold, and with no ceiling those written exactly as
+    the query or of an entity that has one of its identifiers."""
     found, bounds = index.bounds(query.forms, options.threshold, options.max_candidates, qweights,
                                  query.organization, query.bonus_ceiling)
-    ceilings = dict(zip(found.tolist(), (np.sqrt(bounds) + (query.bonus_ceiling + ROUNDED_UP)).tolist(), strict=True))
+    ceilings = {}
+    for fid, bound in zip(found.tolist(), np.sqrt(bounds).tolist(), strict=True):
+        most = score_ceiling(index, query, fid, bound)
+        if most >= options.threshold:
+            ceilings[fid] = most
     for fid in index.exact_forms(query.compact):
         ceilings[fid] = math.inf
     for ident in query.identifiers:

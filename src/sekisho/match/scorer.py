@@ -38,6 +38,7 @@ from sekisho.match.index import (
     MIDDLE_WEIGHT,
     ORGANIZATION_TYPES,
     PATRONYMIC_WEIGHT,
+    ROUNDED_UP,
     SCORE_DECIMALS,
     EntityRef,
     FormRecord,
@@ -253,11 +254,17 @@ def _numbers(index: Index, query: Query, fid: int, entity: EntityRef, score: flo
     return None
 
 
-def _type(index: Index, query: Query, fid: int, entity: EntityRef, score: float) -> Feature | None:
+def _types_differ(query: Query, entity: EntityRef) -> bool:
+    """A person against an organisation, both types known."""
     if query.type is None or entity.type is EntityType.UNKNOWN:
+        return False
+    return (query.type in ORGANIZATION_TYPES) != (entity.type in ORGANIZATION_TYPES)
+
+
+def _type(index: Index, query: Query, fid: int, entity: EntityRef, score: float) -> Feature | None:
+    if not _types_differ(query, entity):
         return None
-    if (query.type in ORGANIZATION_TYPES) == (entity.type in ORGANIZATION_TYPES):
-        return None
+    assert query.type is not None
     return Feature("type", -TYPE_PENALTY, f"query is {query.type.value}, list entry is {entity.type.value}")
 
 
@@ -297,6 +304,17 @@ def _identifier(index: Index, query: Query, fid: int, entity: EntityRef, score: 
 
 # Applied in this order after the name feature, each seeing the score so far; see the module docstring.
 FEATURES = (_exact_script, _weak_alias, _legal_form, _numbers, _type, _country, _birth_date, _identifier)
+
+
+def score_ceiling(index: Index, query: Query, fid: int, name_bound: float) -> float:
+    """The most form `fid` can score, with its name score at most `name_bound`: what is known
+    before aligning (a weak alias, a person against an organisation) applied as score_form
+    applies it, plus the bonus the query can earn and a rounding up. Not for a form written
+    exactly as the query (exact_script) or sharing an identifier with it: those can score 1.0."""
+    most = name_bound * (WEAK_ALIAS_FACTOR if index.form_kind[fid] is NameKind.WEAK else 1.0)
+    if _types_differ(query, index.entities[index.form_entity[fid]]):
+        most -= TYPE_PENALTY
+    return most + query.bonus_ceiling + ROUNDED_UP
 
 
 def score_form(index: Index, query: Query, fid: int, qweights: list[tuple[float, ...]] | None = None) -> Scored:
