@@ -59,6 +59,9 @@ ACRONYM = "^"
 Reach = tuple[np.ndarray, np.ndarray]  # list token ids, credits
 _NO_FORMS = np.zeros(0, np.int64)
 _NO_GAIN = np.zeros(0)
+_NOTHING: Reach = (_NO_FORMS, _NO_GAIN)  # no list token reached (shared, so read-only)
+_NO_FORMS.setflags(write=False)
+_NO_GAIN.setflags(write=False)
 _INITIALS = np.array([INITIALS_CREDIT])
 
 
@@ -265,6 +268,7 @@ class Index:
     _reach: dict[tuple[str, int, bool], Reach] = field(default_factory=dict, repr=False)  # per-process memo
     _scratch: Scratch | None = field(default=None, repr=False)  # the kernel's work arrays, per process
     _initials: dict[str, list[int]] | None = field(default=None, repr=False)  # see initial_tokens
+    _acronyms: dict[str, int] | None = field(default=None, repr=False)  # see _spelt_acronyms
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle the columns only: the memo starts empty and the numpy views are rebuilt on load."""
@@ -272,6 +276,7 @@ class Index:
         state["_reach"] = {}
         state["_scratch"] = None
         state["_initials"] = None
+        state["_acronyms"] = None
         for derived in ("total_np", "entity_np", "floor_np", "person_np", "vocab_mask_np", "vocab_real", "vocab_len",
                         "form_wstart", "form_wflat", "post_first"):
             state.pop(derived, None)
@@ -383,6 +388,8 @@ class Index:
                 sim = variant_similarity(token, self.vocab_tokens[other])
                 if sim > found.get(other, 0.0):
                     found[other] = sim
+        if not found:
+            return _NOTHING
         return (np.fromiter(found.keys(), dtype=np.int64, count=len(found)),
                 np.fromiter(found.values(), dtype=np.float64, count=len(found)))
 
@@ -408,15 +415,18 @@ class Index:
 
     def _spelt_acronyms(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, int]]:
         """(first position, span, list token id) for each 2-4 neighbouring query tokens whose
-        initials spell a list word of that length ("peoples liberation army" ~ "pla")."""
+        initials spell a list word of that length ("peoples liberation army" ~ "pla"), not all
+        of them single letters (align.initials_of)."""
+        if self._acronyms is None:  # the list words that may be acronyms, derived once per process
+            self._acronyms = {tok: tid for tid, (tok, real) in enumerate(zip(self.vocab_tokens, self.vocab_real_list,
+                                                                                strict=True))
+                              if real and 2 <= len(tok) <= 4 and tok.isalpha()
+                              and self.idf.get(tok, 0.0) >= ACRONYM_MIN_WEIGHT}
         firsts = "".join(t[0] for t in tokens)
         for span in (2, 3, 4):
             for i in range(len(tokens) - span + 1):
-                letters = firsts[i : i + span]
-                if self.idf.get(letters, 0.0) < ACRONYM_MIN_WEIGHT or not initials_of(tokens[i : i + span]):
-                    continue
-                tid = self.vocab.get(letters)
-                if tid is not None and self.vocab_real_list[tid]:
+                tid = self._acronyms.get(firsts[i : i + span])
+                if tid is not None and initials_of(tokens[i : i + span]):
                     yield i, span, tid
 
     def reach(self, token: str, tolerant: int, joined: bool = False) -> Reach:
@@ -429,7 +439,8 @@ class Index:
         if memo is not None:
             return memo
         tids, sims = self.similar_tokens(token, tolerant, joined)
-        result = tids, credits(sims, self.vocab_len[tids], len(token))
+        # most tokens written together reach nothing: no compiled call for them
+        result = (tids, credits(sims, self.vocab_len[tids], len(token))) if len(tids) else _NOTHING
         if len(self._reach) > 200_000:
             self._reach.clear()
         self._reach[(token, tolerant, joined)] = result
