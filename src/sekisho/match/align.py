@@ -11,7 +11,6 @@ English nickname) count fixed similarities (variant_similarity).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from sekisho.names.normalize import ABJAD, EXACT, SYLLABIC
-from sekisho.names.phonetic import devowel, onsets, skeletons
+from sekisho.names.phonetic import collapse_runs, devowel, onsets, skeletons
 from sekisho.names.reference import nickname_relatives
 
 TOKEN_CUTOFF = 0.70
@@ -43,12 +42,11 @@ NICKNAME_SIM = 0.90
 # Two spellings that differ only in doubled letters ("Hassan" / "Hasan", "Joonng" / "Jong", "Minning" /
 # "Mining"), the commonest variance between transliterations: closer than a typo, short of the same name.
 DOUBLED_SIM = 0.95
-_DOUBLE = re.compile(r"(.)\1+")
 
 
 @lru_cache(maxsize=1 << 16)
 def undouble(token: str) -> str:
-    return _DOUBLE.sub(r"\1", token)
+    return collapse_runs(token)
 
 
 # One vowel for another in a word of five letters or more ("Osama" / "Usama", "Laden" / "Ladin"):

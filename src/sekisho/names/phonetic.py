@@ -24,10 +24,23 @@ _CLASSES = str.maketrans({
 })
 
 
+_VOWELS = str.maketrans("", "", "aeiouy'")
+_RUN = re.compile(r"(.)\1+")  # a letter written several times in a row
+
+
+def collapse_runs(text: str) -> str:
+    """Each letter written several times in a row written once: "hassan" -> "hasan"."""
+    return _RUN.sub(_first, text)  # a function, as a template ("\\1") is parsed again on every call
+
+
+def _first(run: re.Match[str]) -> str:
+    return run[1]
+
+
 @lru_cache(maxsize=200_000)
 def devowel(token: str) -> str:
     """Consonants only, as Arabic and Hebrew write a name: "mohamed" -> "mhmd", "ali" -> "l"."""
-    return re.sub(r"[aeiouy']", "", token) or token
+    return token.translate(_VOWELS) or token
 
 
 @lru_cache(maxsize=200_000)
@@ -48,7 +61,7 @@ def skeleton(token: str) -> str:
     for a, b in _DIGRAPHS:
         s = s.replace(a, b)
     s = s.translate(_CLASSES)
-    return re.sub(r"(.)\1+", r"\1", s)
+    return collapse_runs(s)
 
 
 _ONSET = {**{c: "p" for c in "bvwfp"}, **{c: "t" for c in "dtj"}, **{c: "s" for c in "zsx"},
