@@ -134,7 +134,6 @@ def main() -> None:
 
     # index recall: of the (party, entity) pairs exhaustive scoring puts at or above the threshold,
     # the share the indexed search returns; sample half from distorted list names, half from the rest
-    rng = random.Random(args.seed + 1)
     sample = make_parties(index, args.recall_sample, args.seed + 2, listed_share=0.5)
     exhaustive_pairs = found_pairs = 0
     no_explain = screener.options(explain=False)
@@ -145,7 +144,6 @@ def main() -> None:
                       if score_form(index, query, f).score >= options.threshold}
         exhaustive_pairs += len(exhaustive)
         found_pairs += len(exhaustive & found)
-    del rng
     peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     result = {

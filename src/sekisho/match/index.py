@@ -446,17 +446,11 @@ class Index:
         self._reach[(token, tolerant, joined)] = result
         return result
 
-    def candidates(self, forms: Sequence[NameForm], threshold: float, limit: int,
-                   form_weights: Sequence[tuple[float, ...]] | None = None, organization: bool = False,
-                   bonus: float = MAX_BONUS) -> list[int]:
-        """Form ids whose score can reach `threshold`, best first, of at most `limit` entities."""
-        fids: list[int] = self.bounds(forms, threshold, limit, form_weights, organization, bonus)[0].tolist()
-        return fids
-
     def bounds(self, forms: Sequence[NameForm], threshold: float, limit: int,
                form_weights: Sequence[tuple[float, ...]] | None = None, organization: bool = False,
                bonus: float = MAX_BONUS) -> tuple[np.ndarray, np.ndarray]:
-        """(form ids, upper bound of q_cov x c_cov of each), best first, as `candidates` returns them.
+        """(form ids, upper bound of q_cov x c_cov of each) of the forms that may score `threshold`,
+        best first, cut after `limit` distinct entities.
 
         The scorer aligns each query token once, alone, joined with a neighbour ("al qaeda" ~
         "alqaeda") or as one of the words an acronym's letters stand for, and each list token once.
