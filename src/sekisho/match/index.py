@@ -157,19 +157,24 @@ READING = "r"  # key space of list tokens that are readings: what a Latin query 
 AFFIX_LONG, AFFIX_SHORT = 7, 5
 
 
-def _affixes(token: str) -> list[tuple[str, str]]:
-    """(key kind, text) under which a list token is filed by its 4-letter prefix and suffix."""
-    if len(token) >= AFFIX_LONG:
-        return [("p:", token[:4]), ("x:", token[-4:])]
-    return [("ps:", token[:4]), ("xs:", token[-4:])] if len(token) >= AFFIX_SHORT else []
+def _affixes(token: str, short: bool = False) -> list[tuple[str, str]]:
+    """(key kind, text) of a token's 4-letter prefix and suffix among the keys of list tokens of
+    AFFIX_LONG letters or more, or (`short`) among those of list tokens of five or six."""
+    s = "s" if short else ""
+    return [(f"p{s}:", token[:4]), (f"x{s}:", token[-4:])]
+
+
+def _filed_affixes(token: str) -> list[tuple[str, str]]:
+    """The affix keys a list token is filed under (none below AFFIX_SHORT letters)."""
+    return _affixes(token, len(token) < AFFIX_LONG) if len(token) >= AFFIX_SHORT else []
 
 
 def _affix_stems(token: str) -> list[Stem]:
     """The affix keys a query token looks up: of list tokens that can be two edits from it."""
     if len(token) < AFFIX_SHORT:
         return []
-    kinds = ("p:", "x:", "ps:", "xs:") if len(token) >= AFFIX_LONG else ("p:", "x:")
-    return [(PLAIN, kind, token[:4] if kind[0] == "p" else token[-4:]) for kind in kinds]
+    found = _affixes(token) + (_affixes(token, short=True) if len(token) >= AFFIX_LONG else [])
+    return [(PLAIN, kind, text) for kind, text in found]
 
 
 UNDOUBLED = "u:"  # key kind of a token spelt without doubled letters (align.DOUBLED_SIM)
@@ -495,7 +500,7 @@ class Index:
                 slot_span.append(span)
         q_slot.append(len(reached))
         if not reached:
-            return _NO_FORMS, _NO_GAIN
+            return _NOTHING
         # where each slot's list tokens start in the concatenation below
         slot_start = np.fromiter(itertools.accumulate((len(r[0]) for r in reached), initial=0), dtype=np.int64,
                                  count=len(reached) + 1)
@@ -581,7 +586,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             file([UNDOUBLED + undouble(tok)], tid)
         if keyed and tid not in fully_keyed:
             fully_keyed.add(tid)
-            file([kind + text for kind, text in _affixes(tok)], tid)
+            file([kind + text for kind, text in _filed_affixes(tok)], tid)
         return tid
 
     for eid, text, kind, form in pending:

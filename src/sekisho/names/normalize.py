@@ -317,7 +317,7 @@ def _strip_legal(tokens: list[str], tolerant: list[int], legal: set[str]) -> Non
 
 
 _HYPHENS = "-‐‑"
-_HYPHENATED = re.compile(r"([^\W\d_]+)[-‐‑]([^\W\d_]+)")
+_HYPHENATED = re.compile(rf"([^\W\d_]+)[{re.escape(_HYPHENS)}]([^\W\d_]+)")
 _ALTERNATIVES = re.compile(r"(?<=[^\W\d_]{3})\s*/\s*(?=[^\W\d_]{3})")  # "AL-QA'IDA/ISLAMIC ARMY"
 
 
