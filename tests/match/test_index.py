@@ -3,7 +3,10 @@ import random
 from typing import Any
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
+from sekisho.match.index import JOINED_ENDS_MIN, Index, joined_ends
 from sekisho.names.normalize import ABJAD, EXACT, SYLLABIC
 
 
@@ -55,3 +58,28 @@ def test_initials_reach_the_names_they_stand_for(screener: Any) -> None:
     assert index.vocab["nuclear"] in _similar(index, "n", EXACT)
     hits = {h.matched_name for h in screener.screen("CGN Power")}
     assert "China General Nuclear Power Corporation" in hits
+
+
+_LETTERS = st.text("abcdefghijklmnopqrstuvwxyz", min_size=JOINED_ENDS_MIN - 1, max_size=70)
+
+
+@given(_LETTERS, st.integers(0, 70), st.sampled_from(["swap", "drop", "add", "change"]), st.sampled_from("aeiouxyz"))
+def test_the_ends_filter_keeps_every_token_one_edit_away(listed: str, at: int, edit: str, letter: str) -> None:
+    """A pair written together is looked up only when its first or last letters meet a list
+    token of a length one from its own: one edit anywhere never fails that test."""
+    i = at % len(listed)
+    query = {"swap": listed[:i] + listed[i + 1 : i + 2] + listed[i : i + 1] + listed[i + 2 :],
+             "drop": listed[:i] + listed[i + 1 :], "add": listed[:i] + letter + listed[i:],
+             "change": listed[:i] + letter + listed[i + 1 :]}[edit]
+    index = Index(joined_ends=joined_ends([listed]))
+    assert index.may_be_one_edit_away(query)
+
+
+def test_the_ends_filter_drops_pairs_far_from_every_token(screener: Any) -> None:
+    """Most pairs of Latin words written together are no list token's spelling: no key lookup."""
+    index = screener.index
+    assert not index.may_be_one_edit_away("toyotamotor")
+    assert not index.may_be_one_edit_away("steelworks")
+    assert index.may_be_one_edit_away("alqaida")  # al-Qaida
+    assert index.vocab["alqaida"] in dict(zip(*(a.tolist() for a in index.similar_tokens("alqaeda", EXACT, True)),
+                                              strict=True))

@@ -177,6 +177,34 @@ def _affix_stems(token: str) -> list[Stem]:
     return [(PLAIN, kind, text) for kind, text in found]
 
 
+# A Latin token written together with its neighbour aligns only with a list token one edit away
+# (align.JOINED_EDITS), and most such pairs ("machineriindustri") have none. One edit leaves the
+# first or the last letters of a token in place: four of them from nine letters on, three from
+# seven. So such a pair is looked up only when a list token one letter longer, shorter or as
+# long starts or ends as it does (Index.joined_ends).
+JOINED_ENDS_MIN = 7
+_LONGEST_BIT = 63  # lengths from here on share a bit
+
+
+def _ends(token: str, n: int) -> tuple[str, str]:
+    """A token's first and last `n` letters, as Index.joined_ends files them."""
+    return "<" + token[:n], ">" + token[-n:]
+
+
+def _length_bit(length: int) -> int:
+    return 1 << min(length, _LONGEST_BIT)
+
+
+def joined_ends(tokens: Iterable[str]) -> dict[str, int]:
+    """Index.joined_ends of these list tokens (those of some name)."""
+    found: dict[str, int] = defaultdict(int)
+    for token in tokens:
+        if len(token) >= JOINED_ENDS_MIN - 1:
+            for key in (*_ends(token, 3), *_ends(token, 4)):
+                found[key] |= _length_bit(len(token))
+    return dict(found)
+
+
 UNDOUBLED = "u:"  # key kind of a token spelt without doubled letters (align.DOUBLED_SIM)
 
 
@@ -253,6 +281,9 @@ class Index:
     near_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     near_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     near_sim: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # the first and last three and four letters of the list tokens of some name, each with the bit
+    # of every length that starts or ends so (see JOINED_ENDS_MIN)
+    joined_ends: dict[str, int] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
     exact: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # compact original text -> forms
     identifiers: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # compact id -> entities
@@ -365,8 +396,11 @@ class Index:
                 return self.near_flat[lo:hi].astype(np.int64), self.near_sim[lo:hi]
         if tid is not None:
             found[tid] = 1.0
-        reached = self._lookup([(SPELLING, "", token)] if joined and tolerant == EXACT else _stems(token, tolerant),
-                               -1 if tid is None else tid)
+        if joined and tolerant == EXACT:
+            stems = [(SPELLING, "", token)] if self.may_be_one_edit_away(token) else []
+        else:
+            stems = _stems(token, tolerant)
+        reached = self._lookup(stems, -1 if tid is None else tid) if stems else _NO_FORMS
         if len(reached):
             ids, sims = self.spellings.similar(token, tolerant, joined, reached, self.vocab_mask_np, self.vocab_real)
             found.update(zip(ids.tolist(), sims.tolist(), strict=True))
@@ -397,6 +431,16 @@ class Index:
             return _NOTHING
         return (np.fromiter(found.keys(), dtype=np.int64, count=len(found)),
                 np.fromiter(found.values(), dtype=np.float64, count=len(found)))
+
+    def may_be_one_edit_away(self, token: str) -> bool:
+        """Whether some list token of a name may be one edit from `token` (see JOINED_ENDS_MIN);
+        False means none is."""
+        n = len(token)
+        if n < JOINED_ENDS_MIN or not self.joined_ends:
+            return True
+        first, last = _ends(token, 4 if n >= 9 else 3)
+        lengths = _length_bit(n - 1) | _length_bit(n) | _length_bit(n + 1)
+        return bool((self.joined_ends.get(first, 0) | self.joined_ends.get(last, 0)) & lengths)
 
     def _lookup(self, stems: list[Stem], exclude: int = -1) -> np.ndarray:
         return self.key_table.lookup(stems, self.scratch().seen, exclude)
@@ -607,6 +651,8 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             if index.vocab_mask[tid] & TOLERANCE_BIT[tolerant]:
                 file(_consonant_keys(tok, tolerant, READING), tid)
     index.spellings = Spellings.of(index.vocab_tokens)
+    index.joined_ends = joined_ends(t for t, real in zip(index.vocab_tokens, index.vocab_real_list, strict=True)
+                                    if real)
     index.key_table = KeyTable.of(key_names, key_tokens)
     index.post_start = np.cumsum([0, *(len(p) for p in postings)], dtype=np.int64)
     flat = [posting for p in postings for posting in p]
