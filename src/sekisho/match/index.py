@@ -303,18 +303,16 @@ class Index:
     post_first: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     _reach: dict[tuple[str, int, bool], Reach] = field(default_factory=dict, repr=False)  # per-process memo
     _scratch: Scratch | None = field(default=None, repr=False)  # the kernel's work arrays, per process
-    _initials: dict[str, list[int]] | None = field(default=None, repr=False)  # see initial_tokens
-    _acronyms: dict[str, int] | None = field(default=None, repr=False)  # see _spelt_acronyms
+    initials: dict[str, list[int]] = field(default_factory=dict, repr=False)  # see initial_tokens
+    acronyms: dict[str, int] = field(default_factory=dict, repr=False)  # see _spelt_acronyms
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle the columns only: the memo starts empty and the numpy views are rebuilt on load."""
         state = dict(self.__dict__)
         state["_reach"] = {}
         state["_scratch"] = None
-        state["_initials"] = None
-        state["_acronyms"] = None
         for derived in ("total_np", "entity_np", "floor_np", "person_np", "vocab_mask_np", "vocab_real", "vocab_len",
-                        "form_wstart", "form_wflat", "post_first"):
+                        "form_wstart", "form_wflat", "post_first", "initials", "acronyms"):
             state.pop(derived, None)
         return state
 
@@ -337,6 +335,16 @@ class Index:
                                       count=int(self.form_wstart[-1]))
         # where each posting's first position sits in form_wflat: saves the kernel a lookup per posting
         self.post_first = (self.form_wstart[self.post_flat] + self.post_pos).astype(np.int32)
+        # derived at load, not in each batch worker: the list tokens of two letters or more by their
+        # first letter (initial_tokens), and the list words that may be acronyms (_spelt_acronyms)
+        by_letter: dict[str, list[int]] = defaultdict(list)
+        self.acronyms = {}
+        for tid, (tok, real) in enumerate(zip(self.vocab_tokens, self.vocab_real_list, strict=True)):
+            if real and len(tok) > 1:
+                by_letter[tok[0]].append(tid)
+                if len(tok) <= 4 and tok.isalpha() and self.idf.get(tok, 0.0) >= ACRONYM_MIN_WEIGHT:
+                    self.acronyms[tok] = tid
+        self.initials = dict(by_letter)
 
     def form(self, fid: int) -> FormRecord:
         return FormRecord(self.form_entity[fid], self.form_name[fid], self.form_kind[fid],
@@ -453,28 +461,17 @@ class Index:
         return self._scratch
 
     def initial_tokens(self, letter: str) -> list[int]:
-        """The list tokens of two letters or more starting with `letter` (derived, per process)."""
-        if self._initials is None:
-            by_letter: dict[str, list[int]] = defaultdict(list)
-            for tid, (tok, real) in enumerate(zip(self.vocab_tokens, self.vocab_real_list, strict=True)):
-                if real and len(tok) > 1:
-                    by_letter[tok[0]].append(tid)
-            self._initials = dict(by_letter)
-        return self._initials.get(letter, [])
+        """The list tokens of two letters or more starting with `letter`."""
+        return self.initials.get(letter, [])
 
     def _spelt_acronyms(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, int]]:
         """(first position, span, list token id) for each 2-4 neighbouring query tokens whose
         initials spell a list word of that length ("peoples liberation army" ~ "pla"), not all
         of them single letters (align.initials_of)."""
-        if self._acronyms is None:  # the list words that may be acronyms, derived once per process
-            self._acronyms = {tok: tid for tid, (tok, real) in enumerate(zip(self.vocab_tokens, self.vocab_real_list,
-                                                                                strict=True))
-                              if real and 2 <= len(tok) <= 4 and tok.isalpha()
-                              and self.idf.get(tok, 0.0) >= ACRONYM_MIN_WEIGHT}
         firsts = "".join(t[0] for t in tokens)
         for span in (2, 3, 4):
             for i in range(len(tokens) - span + 1):
-                tid = self._acronyms.get(firsts[i : i + span])
+                tid = self.acronyms.get(firsts[i : i + span])
                 if tid is not None and initials_of(tokens[i : i + span]):
                     yield i, span, tid
 
