@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sekisho.match.align import credit
-from sekisho.match.index import MAX_BONUS, ROUNDED_UP
+from sekisho.match.index import MAX_BONUS, ROUNDED_UP, ReachMemo
 from sekisho.match.kernels import _essential, credits, load_aside
 from sekisho.match.scorer import COUNTRY_BONUS, DOB_BONUS, score_form
 from sekisho.screen import Party, make_query
@@ -144,3 +144,22 @@ def test_kernels_load_in_a_second_interpreter() -> None:
     process = load_aside()
     assert process is not None
     assert process.wait(timeout=600) == 0
+
+
+def test_the_reach_memo_gives_the_same_bounds_as_it_grows_and_starts_afresh(screener: Any,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query's slots point into the memo's arrays: growing them, or starting afresh between two
+    queries, must not change what any query finds."""
+    index = screener.index
+    monkeypatch.setattr(index, "_reach", ReachMemo())
+    first = {name: _bounds(screener, name, type_, 0.5, 50)[1:] for name, type_ in QUERIES}
+    remembered = len(index._reach.spans)
+    monkeypatch.setattr(ReachMemo, "LIMIT", 3)
+    monkeypatch.setattr(ReachMemo, "START", 2)
+    monkeypatch.setattr(index, "_reach", ReachMemo())
+    for name, type_ in [*QUERIES, *QUERIES]:
+        fids, bounds = _bounds(screener, name, type_, 0.5, 50)[1:]
+        assert fids.tolist() == first[name][0].tolist(), name
+        assert np.allclose(bounds, first[name][1]), name
+    assert len(index._reach.tokens) > 2  # grew
+    assert len(index._reach.spans) < remembered  # started afresh

@@ -13,7 +13,6 @@ and shared read-only by batch workers (or shipped to a cluster engine).
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import defaultdict
@@ -63,6 +62,43 @@ _NOTHING: Reach = (_NO_FORMS, _NO_GAIN)  # no list token reached (shared, so rea
 _NO_FORMS.setflags(write=False)
 _NO_GAIN.setflags(write=False)
 _INITIALS = np.array([INITIALS_CREDIT])
+
+
+class ReachMemo:
+    """Each query token's reach, once per process (batches repeat "bank", "group", "mohammed"
+    endlessly): the list tokens and credits of every token reached so far sit end to end in two
+    growing arrays, and a token's reach is its (start, end) in them. The kernel reads a query's
+    slots there in place; joining a query's reaches into new arrays cost as much as the lookups."""
+
+    LIMIT = 200_000  # tokens remembered; then the memory starts afresh
+    START = 1 << 12  # room for this many list tokens at first; doubled when full
+
+    def __init__(self) -> None:
+        self.spans: dict[tuple[str, int, bool], tuple[int, int]] = {}
+        self.tokens = np.zeros(self.START, np.int64)
+        self.credits = np.zeros(self.START)
+        self.size = 0
+
+    def add(self, key: tuple[str, int, bool], tokens: np.ndarray, credits: np.ndarray) -> tuple[int, int]:
+        if not len(tokens):  # most tokens written together
+            self.spans[key] = (0, 0)
+            return 0, 0
+        lo, hi = self.size, self.size + len(tokens)
+        if hi > len(self.tokens):
+            grown = max(2 * len(self.tokens), hi)
+            self.tokens = np.resize(self.tokens, grown)
+            self.credits = np.resize(self.credits, grown)
+        self.tokens[lo:hi] = tokens
+        self.credits[lo:hi] = credits
+        self.size = hi
+        self.spans[key] = (lo, hi)
+        return lo, hi
+
+    def make_room(self) -> None:
+        """Start afresh when full: only between queries, as a query's spans point into the arrays."""
+        if len(self.spans) > self.LIMIT:
+            self.spans.clear()
+            self.size = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +337,7 @@ class Index:
     form_wstart: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))  # form weights, flattened
     form_wflat: np.ndarray = field(default_factory=lambda: np.zeros(0))
     post_first: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    _reach: dict[tuple[str, int, bool], Reach] = field(default_factory=dict, repr=False)  # per-process memo
+    _reach: ReachMemo = field(default_factory=ReachMemo, repr=False)  # per process
     _scratch: Scratch | None = field(default=None, repr=False)  # the kernel's work arrays, per process
     initials: dict[str, list[int]] = field(default_factory=dict, repr=False)  # see initial_tokens
     acronyms: dict[str, int] = field(default_factory=dict, repr=False)  # see _spelt_acronyms
@@ -309,7 +345,7 @@ class Index:
     def __getstate__(self) -> dict[str, object]:
         """Pickle the columns only: the memo starts empty and the numpy views are rebuilt on load."""
         state = dict(self.__dict__)
-        state["_reach"] = {}
+        state["_reach"] = ReachMemo()
         state["_scratch"] = None
         for derived in ("total_np", "entity_np", "floor_np", "person_np", "vocab_mask_np", "vocab_real", "vocab_len",
                         "form_wstart", "form_wflat", "post_first", "initials", "acronyms"):
@@ -475,22 +511,23 @@ class Index:
                 if tid is not None and initials_of(tokens[i : i + span]):
                     yield i, span, tid
 
-    def reach(self, token: str, tolerant: int, joined: bool = False) -> Reach:
-        """The list tokens a query token reaches and the credit each would get (align.credit, the
-        scorer's own, so sums of these bound the coverages).
-
-        Memoised per process: batches repeat tokens ("bank", "group", "mohammed") endlessly.
-        """
-        memo = self._reach.get((token, tolerant, joined))
-        if memo is not None:
-            return memo
+    def reach(self, token: str, tolerant: int, joined: bool = False) -> tuple[int, int]:
+        """Where in the memo's arrays (ReachMemo) the list tokens a query token reaches start and
+        end, with the credit each would get (align.credit, the scorer's own, so sums of these
+        bound the coverages)."""
+        key = (token, tolerant, joined)
+        span = self._reach.spans.get(key)
+        if span is not None:
+            return span
         tids, sims = self.similar_tokens(token, tolerant, joined)
         # most tokens written together reach nothing: no compiled call for them
-        result = (tids, credits(sims, self.vocab_len[tids], len(token))) if len(tids) else _NOTHING
-        if len(self._reach) > 200_000:
-            self._reach.clear()
-        self._reach[(token, tolerant, joined)] = result
-        return result
+        return self._reach.add(key, tids, credits(sims, self.vocab_len[tids], len(token)) if len(tids) else sims)
+
+    def _acronym_reach(self, tid: int) -> tuple[int, int]:
+        """The memo's span of list word `tid` reached by the initials of several query tokens."""
+        key = (ACRONYM, tid, False)  # no query token is spelt ACRONYM
+        span = self._reach.spans.get(key)
+        return span if span is not None else self._reach.add(key, np.array([tid]), _INITIALS)
 
     def bounds(self, forms: Sequence[NameForm], threshold: float, limit: int,
                form_weights: Sequence[tuple[float, ...]] | None = None, organization: bool = False,
@@ -510,50 +547,38 @@ class Index:
         """
         # q_cov * c_cov needed, each <= 1; a score that rounds up to the threshold is a hit
         need = max(threshold - bonus - ROUNDED_UP, 0.0) ** 2 - 1e-9
+        self._reach.make_room()
         q_n: list[int] = []
         q_slot: list[int] = []
         q_w: list[float] = []
         q_total: list[float] = []
         q_floor: list[float] = []
-        reached: list[Reach] = []
-        slot_first: list[int] = []
-        slot_span: list[int] = []
+        slots: list[int] = []  # per slot: first position, positions covered, reach span (kernels.FIRST_POS...)
         for k, form in enumerate(forms):
             weights = form_weights[k] if form_weights else self.weights(form.tokens, organization)
             total = sum(weights) or 1.0
             q_n.append(len(form.tokens))
-            q_slot.append(len(reached))
+            q_slot.append(len(slots) // 4)
             q_w.extend(weights)
             q_total.append(total)
             q_floor.append(total if organization else lightest_total(form.tokens, weights))
             for i, (t, tol) in enumerate(zip(form.tokens, form.tolerant, strict=True)):
-                reached.append(self.reach(t, tol))
-                slot_first.append(i)
-                slot_span.append(1)
+                slots.extend((i, 1, *self.reach(t, tol)))
             for i in range(len(form.tokens) - 1):
                 tol = max(form.tolerant[i], form.tolerant[i + 1])
-                reached.append(self.reach(form.tokens[i] + form.tokens[i + 1], tol, joined=True))
-                slot_first.append(i)
-                slot_span.append(2)
+                slots.extend((i, 2, *self.reach(form.tokens[i] + form.tokens[i + 1], tol, joined=True)))
             for i, span, tid in self._spelt_acronyms(form.tokens):
-                reached.append((np.array([tid], dtype=np.int64), _INITIALS))
-                slot_first.append(i)
-                slot_span.append(span)
-        q_slot.append(len(reached))
-        if not reached:
+                slots.extend((i, span, *self._acronym_reach(tid)))
+        if not slots:
             return _NOTHING
-        # where each slot's list tokens start in the concatenation below
-        slot_start = np.fromiter(itertools.accumulate((len(r[0]) for r in reached), initial=0), dtype=np.int64,
-                                 count=len(reached) + 1)
+        q_slot.append(len(slots) // 4)
         scratch = self.scratch()
         return rank_candidates(
             self.post_start, self.post_flat, self.post_first, self.post_span, self.form_wstart, self.form_wflat,
-            self.total_np, self.floor_np, self.person_np, self.entity_np, np.asarray(q_n, dtype=np.int64),
-            np.asarray(q_slot, dtype=np.int64), np.asarray(q_w, dtype=np.float64),
-            np.asarray(q_total, dtype=np.float64), np.asarray(q_floor, dtype=np.float64), organization,
-            np.asarray(slot_first, dtype=np.int64), np.asarray(slot_span, dtype=np.int64),
-            slot_start,
-            np.concatenate([r[0] for r in reached]), np.concatenate([r[1] for r in reached]), need, limit,
+            self.total_np, self.floor_np, self.person_np, self.entity_np, np.array(q_n, dtype=np.int64),
+            np.array(q_slot, dtype=np.int64), np.array(q_w, dtype=np.float64),
+            np.array(q_total, dtype=np.float64), np.array(q_floor, dtype=np.float64), organization,
+            np.array(slots, dtype=np.int64).reshape(-1, 4), self._reach.tokens, self._reach.credits, need, limit,
             scratch.gain, scratch.bound, scratch.flags, scratch.listed, scratch.entity, scratch.forms)
 
 

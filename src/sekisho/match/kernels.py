@@ -45,6 +45,10 @@ FIRST = 16  # the query form's first token reached it
 LAST = 32  # and its last
 ESSENTIAL = 64  # reached through a query token that is not among the lightest (rank_candidates)
 
+# The columns of rank_candidates' slots: the first query position a slot covers, how many it
+# covers, and where its list tokens start and end in the reach arrays
+FIRST_POS, SPAN, LO, HI = 0, 1, 2, 3
+
 
 class Scratch:
     """Zeroed work arrays, allocated once per process and index: per list form a row of gains and
@@ -81,17 +85,17 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
                     form_wstart: np.ndarray, form_wflat: np.ndarray, form_total: np.ndarray,
                     form_floor: np.ndarray, form_person: np.ndarray, form_entity: np.ndarray,
                     q_n: np.ndarray, q_slot: np.ndarray, q_w: np.ndarray, q_total: np.ndarray,
-                    q_floor: np.ndarray, organization: bool, slot_first: np.ndarray, slot_span: np.ndarray,
-                    slot_start: np.ndarray, slot_tok: np.ndarray, slot_cred: np.ndarray, need: float,
+                    q_floor: np.ndarray, organization: bool, slots: np.ndarray, reach_tok: np.ndarray,
+                    reach_cred: np.ndarray, need: float,
                     limit: int, gain: np.ndarray, bound: np.ndarray, flags: np.ndarray, listed: np.ndarray,
                     seen: np.ndarray, forms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(form ids, bounds) of the forms whose bound of q_cov x c_cov reaches `need`, best first,
     cut after `limit` distinct entities.
 
     Query form k has q_n[k] tokens with weights q_w[sum(q_n[:k]) + i] and the slots q_slot[k] to
-    q_slot[k + 1]. Slot s covers slot_span[s] tokens from position slot_first[s] (one token alone,
-    two written together, or several whose initials spell one list word) and reached the list
-    tokens slot_tok[slot_start[s]:slot_start[s + 1]] with credits slot_cred. A posting p puts a list
+    q_slot[k + 1]. Slot s covers slots[s, SPAN] tokens from position slots[s, FIRST_POS] (one token
+    alone, two written together, or several whose initials spell one list word) and reached the
+    list tokens reach_tok[slots[s, LO]:slots[s, HI]] with credits reach_cred (Index.reach). A posting p puts a list
     token in form post_flat[p] at post_span[p] positions, the first at post_first[p] in form_wflat.
     The scorer aligns one token with one, or one with several (written together, or initials), never
     several with several: a slot of several tokens counts only postings of one position.
@@ -118,34 +122,34 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
         # a slot is essential when it covers an essential position
         slot_essential = np.zeros(q_slot[k + 1] - q_slot[k], np.bool_)
         for s in range(q_slot[k], q_slot[k + 1]):
-            slot_essential[s - q_slot[k]] = essential[slot_first[s] : slot_first[s] + slot_span[s]].any()
+            slot_essential[s - q_slot[k]] = essential[slots[s, FIRST_POS] : slots[s, FIRST_POS] + slots[s, SPAN]].any()
         n_strong = 0
         for s in range(q_slot[k], q_slot[k + 1]):
-            for j in range(slot_start[s], slot_start[s + 1]):
-                if slot_cred[j] * slot_cred[j] >= need:
-                    tok = slot_tok[j]
+            for j in range(slots[s, LO], slots[s, HI]):
+                if reach_cred[j] * reach_cred[j] >= need:
+                    tok = reach_tok[j]
                     for p in range(post_start[tok], post_start[tok + 1]):
                         f = post_flat[p]
-                        if _several_to_several(slot_span[s], post_span[p]):
+                        if _several_to_several(slots[s, SPAN], post_span[p]):
                             continue
                         if not flags[f] & STRONG:
                             flags[f] |= STRONG
                             strong[n_strong] = f
                             n_strong += 1
-        _mark_postings(q_slot[k], q_slot[k + 1], slot_essential, slot_start, slot_tok, post_start, post_flat, flags,
+        _mark_postings(q_slot[k], q_slot[k + 1], slot_essential, slots, reach_tok, post_start, post_flat, flags,
                        True)
         for i in range(n):
             n_pos = 0
             for s in range(q_slot[k], q_slot[k + 1]):
-                if not slot_first[s] <= i < slot_first[s] + slot_span[s]:
+                if not slots[s, FIRST_POS] <= i < slots[s, FIRST_POS] + slots[s, SPAN]:
                     continue
-                for j in range(slot_start[s], slot_start[s + 1]):
-                    tok = slot_tok[j]
-                    cq = slot_cred[j]
+                for j in range(slots[s, LO], slots[s, HI]):
+                    tok = reach_tok[j]
+                    cq = reach_cred[j]
                     for p in range(post_start[tok], post_start[tok + 1]):
                         f = post_flat[p]
                         if (flags[f] & (STRONG | ESSENTIAL)) != (STRONG | ESSENTIAL) or _several_to_several(
-                                slot_span[s], post_span[p]):
+                                slots[s, SPAN], post_span[p]):
                             continue
                         if not flags[f] & AT_POSITION:
                             flags[f] |= AT_POSITION
@@ -167,7 +171,7 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
                     by_form[n_form] = f
                     n_form += 1
         w_base += n
-        _mark_postings(q_slot[k], q_slot[k + 1], slot_essential, slot_start, slot_tok, post_start, post_flat, flags,
+        _mark_postings(q_slot[k], q_slot[k + 1], slot_essential, slots, reach_tok, post_start, post_flat, flags,
                        False)
         for m in range(n_strong):
             flags[strong[m]] &= ~STRONG
@@ -205,13 +209,13 @@ def _several_to_several(slot_span: int, post_span: int) -> bool:
 
 
 @compiled
-def _mark_postings(first_slot: int, end_slot: int, chosen: np.ndarray, slot_start: np.ndarray, slot_tok: np.ndarray,
+def _mark_postings(first_slot: int, end_slot: int, chosen: np.ndarray, slots: np.ndarray, reach_tok: np.ndarray,
                    post_start: np.ndarray, post_flat: np.ndarray, flags: np.ndarray, on: bool) -> None:
     """Set (or clear) ESSENTIAL on every form that a `chosen` slot of first_slot..end_slot reaches."""
     for s in range(first_slot, end_slot):
         if chosen[s - first_slot]:
-            for j in range(slot_start[s], slot_start[s + 1]):
-                tok = slot_tok[j]
+            for j in range(slots[s, LO], slots[s, HI]):
+                tok = reach_tok[j]
                 for p in range(post_start[tok], post_start[tok + 1]):
                     if on:
                         flags[post_flat[p]] |= ESSENTIAL
@@ -271,8 +275,9 @@ def load() -> None:
     flags = np.zeros(0, np.bool_)
     credits(floats, ints, 1)
     rank_candidates(one, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int8), one, floats, floats,
-                    floats, flags, ints, ints, one, floats, floats, floats, False, ints, ints, one, ints, floats,
-                    0.0, 0, np.zeros((0, 3)), floats, np.zeros(0, np.uint8), floats, flags, np.zeros((4, 0), np.int64))
+                    floats, flags, ints, ints, one, floats, floats, floats, False, np.zeros((0, 4), np.int64), ints,
+                    floats, 0.0, 0, np.zeros((0, 3)), floats, np.zeros(0, np.uint8), floats, flags,
+                    np.zeros((4, 0), np.int64))
 
 
 def load_aside() -> subprocess.Popen[bytes] | None:
