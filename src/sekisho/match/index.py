@@ -241,7 +241,6 @@ def joined_ends(tokens: Iterable[str]) -> dict[str, int]:
     return dict(found)
 
 
-UNDOUBLED = "u:"  # key kind of a token spelt without doubled letters (align.DOUBLED_SIM)
 
 
 def _consonant_stems(token: str, tolerant: int, space: str = "") -> list[Stem]:
@@ -322,6 +321,9 @@ class Index:
     joined_ends: dict[str, int] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
     exact: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # compact original text -> forms
+    # list tokens of some name by their spelling without doubled letters (align.DOUBLED_SIM): a dict,
+    # as a query token looks up one such spelling, and a compiled lookup's call costs more than it does
+    undoubled: dict[str, int | tuple[int, ...]] = field(default_factory=dict)
     identifiers: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # compact id -> entities
     lists: dict[str, dict[str, object]] = field(default_factory=dict)  # list id -> version facts
     max_weight: float = 1.0
@@ -465,7 +467,7 @@ class Index:
         if not joined:
             # spelling variants (align.variant_similarity): a one-vowel change is among the tokens
             # reached; doubled letters and nicknames have keys of their own. A bound, so any tolerance.
-            variants = {*found, *self._lookup([(PLAIN, UNDOUBLED, undouble(token))]).tolist(),
+            variants = {*found, *_values(self.undoubled.get(undouble(token))),
                       *(t for t in map(self.vocab.get, nickname_relatives().get(token, ())) if t is not None)}
             for other in variants:
                 sim = variant_similarity(token, self.vocab_tokens[other])
@@ -649,7 +651,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
             index.vocab_mask[tid] |= TOLERANCE_BIT[tolerant]
         if real and not index.vocab_real_list[tid]:
             index.vocab_real_list[tid] = True
-            file([UNDOUBLED + undouble(tok)], tid)
+            _add(index.undoubled, undouble(tok), tid)
         if keyed and tid not in fully_keyed:
             fully_keyed.add(tid)
             file([kind + text for kind, text in _filed_affixes(tok)], tid)
