@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import json
 import os
 import random
@@ -179,6 +180,9 @@ def _breakdown(parties: list[tuple[str, str | None]], options: object) -> dict[s
 
     assert isinstance(options, Options)
     index = load_index()
+    # as in batch workers (batch.screen_many): the two indexes' objects out of the collector's full
+    # passes, which would otherwise stop whichever stage they fall in for a tenth of a second
+    gc.freeze()
     stages = ("normalise", "retrieve", "score", "explain")
     spent = {group: dict.fromkeys(stages, 0.0) for group in ("all", "latin", "other")}
     counts = dict.fromkeys(spent, 0)
@@ -198,6 +202,7 @@ def _breakdown(parties: list[tuple[str, str | None]], options: object) -> dict[s
             counts[group] += 1
             for stage, took in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
                 spent[group][stage] += took
+    gc.unfreeze()
     return {group: {"parties": counts[group],
                     **{stage: round(took / max(counts[group], 1) * 1e6, 1) for stage, took in spent[group].items()}}
             for group in spent}
