@@ -55,10 +55,9 @@ ACRONYM_MIN_WEIGHT = 4.0
 # An acronym entry: the initials of 2-4 neighbouring tokens of a list name, so that a query word that
 # spells them reaches the name ("jc" ~ "jean claude", "al" ~ "abdul latif", align._initials)
 ACRONYM = "^"
-Reach = tuple[np.ndarray, np.ndarray]  # list token ids, credits
 _NO_FORMS = np.zeros(0, np.int64)
 _NO_GAIN = np.zeros(0)
-_NOTHING: Reach = (_NO_FORMS, _NO_GAIN)  # no list token reached (shared, so read-only)
+_NOTHING = (_NO_FORMS, _NO_GAIN)  # no list token or form found (shared, so read-only)
 _NO_FORMS.setflags(write=False)
 _NO_GAIN.setflags(write=False)
 _INITIALS = np.array([INITIALS_CREDIT])

@@ -95,8 +95,9 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
     Query form k has q_n[k] tokens with weights q_w[sum(q_n[:k]) + i] and the slots q_slot[k] to
     q_slot[k + 1]. Slot s covers slots[s, SPAN] tokens from position slots[s, FIRST_POS] (one token
     alone, two written together, or several whose initials spell one list word) and reached the
-    list tokens reach_tok[slots[s, LO]:slots[s, HI]] with credits reach_cred (Index.reach). A posting p puts a list
-    token in form post_flat[p] at post_span[p] positions, the first at post_first[p] in form_wflat.
+    list tokens reach_tok[slots[s, LO]:slots[s, HI]] with credits reach_cred (Index.reach). A
+    posting p puts a list token in form post_flat[p] at post_span[p] positions, the first at
+    post_first[p] in form_wflat.
     The scorer aligns one token with one, or one with several (written together, or initials), never
     several with several: a slot of several tokens counts only postings of one position.
 
