@@ -240,8 +240,6 @@ def joined_ends(tokens: Iterable[str]) -> dict[str, int]:
     return dict(found)
 
 
-
-
 def _consonant_stems(token: str, tolerant: int, space: str = "") -> list[Stem]:
     """The stems of the keys under which list tokens within one consonant edit of `token` are
     found (see _consonant_keys): the same consonants, one deleted from either side, or one substituted."""
@@ -465,7 +463,8 @@ class Index:
             found[acronym] = TOKEN_CUTOFF
         if not joined:
             # spelling variants (align.variant_similarity): a one-vowel change is among the tokens
-            # reached; doubled letters and nicknames have keys of their own. A bound, so any tolerance.
+            # reached; doubled letters and nicknames are looked up in their own tables (Index.undoubled,
+            # reference.nickname_relatives). A bound, so any tolerance.
             variants = {*found, *_values(self.undoubled.get(undouble(token))),
                       *(t for t in map(self.vocab.get, nickname_relatives().get(token, ())) if t is not None)}
             for other in variants:
