@@ -1,8 +1,14 @@
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
 
+from sekisho import batch
 from sekisho.batch import _Planner, _Results, screen_many
+from sekisho.errors import SekishoError
 from sekisho.screen import Party, screen_partition
 
 
@@ -40,3 +46,80 @@ def test_screen_many_matches_screen_partition_in_order(screener: Any, workers: i
     assert [row for row, _ in got] == list(range(len(parties)))
     assert [result for _, result in got] == expected
     assert any(isinstance(r, list) and r for r in expected) and any(isinstance(r, str) for r in expected)
+
+
+def _names(n: int) -> list[tuple[int, Party]]:
+    return list(enumerate(Party(f"Trading Company {i}") for i in range(n)))
+
+
+def _in_workers(parent: int, action: Callable[[], None]) -> Callable[..., list[Any]]:
+    """screen_partition that first does `action` when run in a worker, not in this process."""
+
+    def screen(index: Any, parties: Sequence[Party], options: Any) -> list[Any]:
+        if os.getpid() != parent:
+            action()
+        return screen_partition(index, parties, options)
+
+    return screen
+
+
+def test_this_process_screens_while_the_workers_are_busy(screener: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    here: list[Party] = []
+
+    def screen(index: Any, parties: Sequence[Party], options: Any) -> list[Any]:
+        if os.getpid() == parent:
+            here.extend(parties)
+        else:
+            time.sleep(0.05)  # a slow worker: its two chunks are still queued when the next comes
+        return screen_partition(index, parties, options)
+
+    parent = os.getpid()
+    monkeypatch.setattr(batch, "screen_partition", screen)
+    rows = _names(12)
+    options = screener.options(explain=False)
+    got = list(screen_many(screener.index, rows, options, workers=2, chunk_size=2))
+    assert got == list(enumerate(screen_partition(screener.index, [p for _, p in rows], options)))
+    assert 0 < len(here) < len(rows)  # both sides screened
+    assert not mp.active_children()
+
+
+def test_a_task_too_large_to_send_is_screened_here(screener: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    here: list[Party] = []
+
+    def screen(index: Any, parties: Sequence[Party], options: Any) -> list[Any]:
+        if os.getpid() == parent:
+            here.extend(parties)
+        return screen_partition(index, parties, options)
+
+    parent = os.getpid()
+    monkeypatch.setattr(batch, "screen_partition", screen)
+    monkeypatch.setattr(batch, "MAX_TASK_BYTES", 10)
+    rows = _names(6)
+    got = list(screen_many(screener.index, rows, screener.options(), workers=2, chunk_size=2))
+    assert [r for r, _ in got] == list(range(6))
+    assert here == [p for _, p in rows]
+
+
+def test_an_error_in_a_worker_is_raised_here(screener: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail() -> None:
+        raise RuntimeError("kernel bug")
+
+    monkeypatch.setattr(batch, "screen_partition", _in_workers(os.getpid(), fail))
+    with pytest.raises(SekishoError, match=r"worker failed(?s:.*)RuntimeError: kernel bug"):
+        list(screen_many(screener.index, _names(8), screener.options(), workers=2, chunk_size=2))
+    assert not mp.active_children()
+
+
+def test_a_worker_that_dies_is_reported(screener: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "screen_partition", _in_workers(os.getpid(), lambda: os._exit(3)))
+    with pytest.raises(SekishoError, match="worker stopped"):
+        list(screen_many(screener.index, _names(8), screener.options(), workers=2, chunk_size=2))
+    assert not mp.active_children()
+
+
+def test_a_caller_that_stops_reading_early_leaves_no_worker(screener: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "screen_partition", _in_workers(os.getpid(), lambda: time.sleep(0.05)))
+    results = screen_many(screener.index, _names(40), screener.options(), workers=2, chunk_size=2)
+    assert next(results)[0] == 0
+    results.close()
+    assert not mp.active_children()
