@@ -38,8 +38,7 @@ def _expected(token: str, tolerant: int, joined: bool, other: str, mask: int, re
 
 
 def _check(token: str, tolerant: int, joined: bool, others: list[str], masks: list[int], reals: list[bool]) -> int:
-    got_ids, got_sims = Spellings.of(others).similar(token, tolerant, joined, np.arange(len(others)),
-                                                     np.array(masks, np.int8), np.array(reals, np.bool_))
+    got_ids, got_sims = Spellings.of(others, masks, reals).similar(token, tolerant, joined, np.arange(len(others)))
     want = {i: s for i, o in enumerate(others)
             if (s := _expected(token, tolerant, joined, o, masks[i], reals[i])) is not None}
     assert dict(zip(got_ids.tolist(), got_sims.tolist(), strict=True)) == want, (token, tolerant, joined)

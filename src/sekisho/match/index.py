@@ -330,8 +330,6 @@ class Index:
     floor_np: np.ndarray = field(default_factory=lambda: np.zeros(0))
     entity_np: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     person_np: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    vocab_mask_np: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
-    vocab_real: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     vocab_len: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     form_wstart: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))  # form weights, flattened
     form_wflat: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -346,7 +344,7 @@ class Index:
         state = dict(self.__dict__)
         state["_reach"] = ReachMemo()
         state["_scratch"] = None
-        for derived in ("total_np", "entity_np", "floor_np", "person_np", "vocab_mask_np", "vocab_real", "vocab_len",
+        for derived in ("total_np", "entity_np", "floor_np", "person_np", "vocab_len",
                         "form_wstart", "form_wflat", "post_first", "initials", "acronyms"):
             state.pop(derived, None)
         return state
@@ -360,8 +358,6 @@ class Index:
         self.floor_np = np.asarray(self.form_floor, dtype=np.float64)
         self.entity_np = np.asarray(self.form_entity, dtype=np.int64)
         self.person_np = np.asarray(self.form_person, dtype=bool)
-        self.vocab_mask_np = np.asarray(self.vocab_mask, dtype=np.int8)
-        self.vocab_real = np.asarray(self.vocab_real_list, dtype=bool)
         # an acronym entry is credited as an initial is (align.credit with shortest 1)
         self.vocab_len = np.asarray([1 if w[0] == ACRONYM else len(w) for w in self.vocab_tokens], dtype=np.int64)
         self.form_wstart = np.zeros(len(self.form_weights) + 1, dtype=np.int64)
@@ -445,7 +441,7 @@ class Index:
             stems = _stems(token, tolerant)
         reached = self._lookup(stems, -1 if tid is None else tid) if stems else _NO_FORMS
         if len(reached):
-            ids, sims = self.spellings.similar(token, tolerant, joined, reached, self.vocab_mask_np, self.vocab_real)
+            ids, sims = self.spellings.similar(token, tolerant, joined, reached)
             found.update(zip(ids.tolist(), sims.tolist(), strict=True))
         if tolerant == EXACT and not joined and token[0].isalpha():
             # an initial stands for a name starting with it (align.token_similarity): "m" for "mining"
@@ -672,7 +668,7 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
         for tolerant in (ABJAD, SYLLABIC):
             if index.vocab_mask[tid] & TOLERANCE_BIT[tolerant]:
                 file(_consonant_keys(tok, tolerant, READING), tid)
-    index.spellings = Spellings.of(index.vocab_tokens)
+    index.spellings = Spellings.of(index.vocab_tokens, index.vocab_mask, index.vocab_real_list)
     index.joined_ends = joined_ends(t for t, real in zip(index.vocab_tokens, index.vocab_real_list, strict=True)
                                     if real)
     index.key_table = KeyTable.of(key_names, key_tokens)

@@ -7,7 +7,7 @@ the calls, not the comparisons, made a new reading cost a fifth of a millisecond
 cannot be called from a compiled loop, so the loop counts optimal string alignment edits itself;
 tests/match/test_spellings.py checks every value against token_similarity and rapidfuzz.
 
-The vocabulary is stored as columns of bytes: list tokens are ASCII letters and digits
+The vocabulary is stored as bytes (Spellings): list tokens are ASCII letters and digits
 (names.normalize), their consonants and skeletons (names.phonetic) too.
 """
 
@@ -27,7 +27,7 @@ from sekisho.match.align import (
     SKELETON_FLOOR,
     TOKEN_CUTOFF,
 )
-from sekisho.match.kernels import compiled, flat_bytes
+from sekisho.match.kernels import compiled
 from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC
 from sekisho.names.phonetic import devowel, leading_u, onsets, skeleton
 
@@ -37,41 +37,52 @@ _EXACT_BIT, _ABJAD_BIT, _SYLLABIC_BIT = TOLERANCE_BIT[EXACT], TOLERANCE_BIT[ABJA
 _P = ord("p")  # the class of sound a leading katakana ウ may also stand for (phonetic.onsets)
 
 
+# Spellings.record columns of a token: where its letters start in Spellings.letters, how many
+# letters its spelling, consonants and skeleton have there (one after the other), the code of its
+# onset (_onset; -1 for none), and its FLAGS
+AT, SPELT, CONSONANT_LEN, SKELETON_LEN, ONSET, FLAGS = range(6)
+# FLAGS bits: "p" + skeleton is a second skeleton (phonetic.leading_u), "p" is a second onset, the
+# token is one of some name (not only two written together); the tolerances it appears with above them
+SECOND, ONSET_P, REAL = 1, 2, 4
+_MASK_SHIFT = 3
+
+
 @dataclass(frozen=True, slots=True)
 class Spellings:
-    """Many tokens as columns of what token_similarity reads of them (the index keeps its
-    vocabulary so): spelling, consonants (phonetic.devowel), skeleton (phonetic.skeleton) and
-    whether "p" + skeleton is a second one (phonetic.leading_u), and the class of sound each starts
-    with (phonetic.onsets: a code point, -1 for none, and whether it may also start with "p")."""
+    """Many tokens with what token_similarity reads of them: spelling, consonants (phonetic.devowel)
+    and skeleton (phonetic.skeleton) end to end in one byte array, and one row of small numbers per
+    token (the record columns above). A comparison reads a token's row and then its letters, one
+    place each: the tokens a query token reaches lie anywhere in the vocabulary, and reading nine
+    columns apart cost a cache miss each."""
 
-    text: np.ndarray
-    text_start: np.ndarray
-    consonants: np.ndarray
-    consonant_start: np.ndarray
-    skeleton: np.ndarray
-    skeleton_start: np.ndarray
-    second: np.ndarray
-    onset: np.ndarray
-    onset_p: np.ndarray
+    letters: np.ndarray
+    record: np.ndarray  # (tokens, 6) int32
 
     @classmethod
-    def of(cls, tokens: Sequence[str]) -> Spellings:
-        n = len(tokens)
-        starts = [_onset(t) for t in tokens]
-        return cls(*flat_bytes(tokens), *flat_bytes([devowel(t) for t in tokens]),
-                   *flat_bytes([skeleton(t) for t in tokens]), np.fromiter(map(leading_u, tokens), np.bool_, n),
-                   np.fromiter((c for c, _ in starts), np.int32, n), np.fromiter((p for _, p in starts), np.bool_, n))
+    def of(cls, tokens: Sequence[str], masks: Sequence[int] | None = None, real: Sequence[bool] | None = None
+           ) -> Spellings:
+        """`masks`: each token's TOLERANCE_BITs (EXACT only when not given); `real`: whether it is a
+        token of some name (all are when not given)."""
+        record = np.zeros((len(tokens), 6), dtype=np.int32)
+        parts: list[str] = []
+        at = 0
+        for i, token in enumerate(tokens):
+            consonants, sk = devowel(token), skeleton(token)
+            onset, onset_p = _onset(token)
+            mask = masks[i] if masks is not None else TOLERANCE_BIT[EXACT]
+            flags = (SECOND * leading_u(token) | ONSET_P * onset_p | REAL * (real is None or real[i])
+                     | mask << _MASK_SHIFT)
+            record[i] = at, len(token), len(consonants), len(sk), onset, flags
+            parts += (token, consonants, sk)
+            at += len(token) + len(consonants) + len(sk)
+        return cls(np.frombuffer("".join(parts).encode("ascii"), dtype=np.uint8).copy(), record)
 
-    def similar(self, token: str, tolerant: int, joined: bool, ids: np.ndarray, mask: np.ndarray,
-                real: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def similar(self, token: str, tolerant: int, joined: bool, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(ids, similarities) of the tokens among `ids` that `token` of this tolerance aligns with,
-        as Index.similar_tokens defines it: see similar_spellings. `mask` has each vocabulary token's
-        TOLERANCE_BITs, `real` whether it is a token of some name (not only two written together)."""
+        as Index.similar_tokens defines it: see similar_spellings."""
         onset, onset_p = _onset(token)
-        return similar_spellings(
-            _ascii(token), _ascii(devowel(token)), _ascii(skeleton(token)), leading_u(token), onset, onset_p,
-            tolerant, joined, ids, self.text, self.text_start, self.consonants, self.consonant_start, self.skeleton,
-            self.skeleton_start, self.second, self.onset, self.onset_p, mask, real)
+        return similar_spellings(_ascii(token), _ascii(devowel(token)), _ascii(skeleton(token)), leading_u(token),
+                                 onset, onset_p, tolerant, joined, ids, self.letters, self.record)
 
 
 def _ascii(text: str) -> np.ndarray:
@@ -170,25 +181,23 @@ def _similarity(a: np.ndarray, table: np.ndarray, b: np.ndarray, rows: np.ndarra
 @compiled
 def similar_spellings(query: np.ndarray, q_consonants: np.ndarray, q_skeleton: np.ndarray, q_second: bool,
                       q_onset: int, q_onset_p: bool, tolerant: int, joined: bool, ids: np.ndarray,
-                      text: np.ndarray, text_start: np.ndarray, consonants: np.ndarray, consonant_start: np.ndarray,
-                      skeleton: np.ndarray, skeleton_start: np.ndarray, second: np.ndarray, onset: np.ndarray,
-                      onset_p: np.ndarray, mask: np.ndarray, real: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                      letters: np.ndarray, record: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The list tokens among `ids` that the query token aligns with, and the similarity of each.
 
-    A joined query token (two written together) reaches only tokens of some name (`real`), as the
+    A joined query token (two written together) reaches only tokens of some name (REAL), as the
     scorer aligns one token with two, never two with two; a joined Latin one aligns within
     JOINED_EDITS. Otherwise a list
     token aligns at TOKEN_CUTOFF or more of align.token_similarity, taken with the most lenient
-    tolerance the pair can have (a list token may appear with several, `mask`): by spelling, and
-    where one side is a reading by its consonants too. A reading's consonants count only where
-    spelt somewhat alike (SKELETON_FLOOR), and against two words written together only where spelt
-    alike (JOINED_READING_FLOOR). One-letter tokens are initials. Spelling variants are added by
-    the caller (align.variant_similarity).
+    tolerance the pair can have (a list token may appear with several, its mask in FLAGS): by
+    spelling, and where one side is a reading by its consonants too. A reading's consonants count
+    only where spelt somewhat alike (SKELETON_FLOOR), and against two words written together only
+    where spelt alike (JOINED_READING_FLOOR). One-letter tokens are initials. Spelling variants
+    are added by the caller (align.variant_similarity).
     """
     n, qn = len(ids), len(query)
     longest = qn
     for r in range(n):
-        longest = max(longest, text_start[ids[r] + 1] - text_start[ids[r]])
+        longest = max(longest, record[ids[r], SPELT])
     rows = np.empty(3 * (longest + 2), dtype=np.int64)
     q_table, consonant_table = _pattern(query), _pattern(q_consonants)
     # the query's skeletons, and "p" + skeleton for a second one (phonetic.skeletons)
@@ -204,9 +213,12 @@ def similar_spellings(query: np.ndarray, q_consonants: np.ndarray, q_skeleton: n
     found = 0
     for r in range(n):
         t = ids[r]
-        if joined and not real[t]:
+        at, spelt, flags = record[t, AT], record[t, SPELT], record[t, FLAGS]
+        real = (flags & REAL) != 0
+        if joined and not real:
             continue  # two tokens written together on both sides: never aligned (kernels.rank_candidates)
-        b = text[text_start[t] : text_start[t + 1]]
+        b = letters[at : at + spelt]
+        mask = flags >> _MASK_SHIFT
         edits = _edits(query, q_table, b, rows)
         raw = 1.0 - edits / max(qn, len(b))
         if joined and tolerant == EXACT:
@@ -215,9 +227,9 @@ def similar_spellings(query: np.ndarray, q_consonants: np.ndarray, q_skeleton: n
                 found += 1
             continue
         if tolerant == EXACT:
-            abjad, syllabic = (mask[t] & _ABJAD_BIT) != 0, (mask[t] & _SYLLABIC_BIT) != 0
+            abjad, syllabic = (mask & _ABJAD_BIT) != 0, (mask & _SYLLABIC_BIT) != 0
         else:
-            lenient = (mask[t] & _EXACT_BIT) != 0
+            lenient = (mask & _EXACT_BIT) != 0
             abjad, syllabic = lenient and tolerant == ABJAD, lenient and tolerant == SYLLABIC
         sim = raw
         if (len(b) == 1 or qn == 1) and not abjad and not syllabic:
@@ -226,18 +238,19 @@ def similar_spellings(query: np.ndarray, q_consonants: np.ndarray, q_skeleton: n
             if len(long_) > 1 and long_[0] == short[0]:
                 sim = max(sim, TOKEN_CUTOFF)
         if abjad:
-            alike = _similarity(q_consonants, consonant_table, consonants[consonant_start[t] : consonant_start[t + 1]],
-                                rows)
+            consonants = letters[at + spelt : at + spelt + record[t, CONSONANT_LEN]]
+            alike = _similarity(q_consonants, consonant_table, consonants, rows)
             sim = max(sim, alike * ABJAD_DISCOUNT)
-        joined_pair = joined or not real[t]
+        joined_pair = joined or not real
         syllabic &= raw >= SKELETON_FLOOR and (not joined_pair or raw >= JOINED_READING_FLOOR)
-        if syllabic and _onsets_meet(q_onset, q_onset_p, onset[t], onset_p[t]):
-            sk = skeleton[skeleton_start[t] : skeleton_start[t + 1]]
+        if syllabic and _onsets_meet(q_onset, q_onset_p, record[t, ONSET], (flags & ONSET_P) != 0):
+            sk_at = at + spelt + record[t, CONSONANT_LEN]
+            sk = letters[sk_at : sk_at + record[t, SKELETON_LEN]]
             spelt_p[1 : len(sk) + 1] = sk
             best = 0.0
             for k in range(2 if q_second else 1):
                 ka = q_skeletons if k else q_skeleton
-                for with_p in range(2 if second[t] else 1):
+                for with_p in range(2 if flags & SECOND else 1):
                     kb = spelt_p[: len(sk) + 1] if with_p else sk
                     # two consonants say little: short skeletons need similar spellings too (align.token_similarity)
                     short_ok = min(len(ka), len(kb)) >= 2 or abs(qn - len(b)) <= 1
@@ -252,5 +265,4 @@ def similar_spellings(query: np.ndarray, q_consonants: np.ndarray, q_skeleton: n
 
 def load() -> None:
     """Compile the comparison, or load it from numba's cache (see kernels.load)."""
-    Spellings.of(["abc"]).similar("abd", SYLLABIC, False, np.zeros(1, np.int64), np.ones(1, np.int8),
-                                  np.ones(1, np.bool_))
+    Spellings.of(["abc"]).similar("abd", SYLLABIC, False, np.zeros(1, np.int64))
