@@ -257,7 +257,8 @@ def _stems(token: str, tolerant: int) -> list[Stem]:
     # the same skeleton also finds Latin spellings two letters apart ("mohammed" ~ "muhammad")
     forms, kinds = _consonants(token, SYLLABIC)
     return [(SPELLING, "", token), *affixes, *((PLAIN, f"{kind}:", form) for kind in kinds for form in forms),
-            *_consonant_stems(token, SYLLABIC, READING), *_consonant_stems(token, ABJAD, READING)]
+            *((CONSONANTS, READING + kind, form) for kind in kinds for form in forms),  # _consonant_stems
+            *_consonant_stems(token, ABJAD, READING)]
 
 
 def compact_identifier(value: str) -> str:

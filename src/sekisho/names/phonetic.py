@@ -68,17 +68,18 @@ _ONSET = {**{c: "p" for c in "bvwfp"}, **{c: "t" for c in "dtj"}, **{c: "s" for 
           **{c: "k" for c in "cqgk"}, **{c: "r" for c in "lr"}, **{c: "V" for c in "aeiouy"}}
 
 
+_LEADING = {a: b for a, b in reversed(_DIGRAPHS)}  # the first in _DIGRAPHS order wins
+
+
 @lru_cache(maxsize=200_000)
 def onsets(token: str) -> frozenset[str]:
     """Class of the sound a name starts with; a leading 'u' (katakana ウ) may also stand for V or W.
 
     Two readings of one name start alike: "shuini" (水泥) and "husaini" share a skeleton, not an onset.
     """
-    for a, b in _DIGRAPHS:
-        if token.startswith(a):
-            token = b + token[len(a) :]
-            break
     if not token:
         return frozenset()
-    first = _ONSET.get(token[0], token[0])
-    return frozenset({first, "p"}) if token[0] == "u" else frozenset({first})
+    # a leading digraph sounds as its replacement (none of which is "u"); the three-letter ones first
+    first = _LEADING.get(token[:3]) or _LEADING.get(token[:2]) or token[0]
+    sound = _ONSET.get(first, first)
+    return frozenset({sound, "p"}) if first == "u" else frozenset({sound})
