@@ -245,13 +245,16 @@ def _join_letters(tokens: list[str], tolerant: list[int]) -> tuple[list[str], li
     return out_t, out_l
 
 
+_UNITS = "123456789"
+
+
 def _compound_numbers(tokens: list[str], tolerant: list[int]) -> tuple[list[str], list[int]]:
     """A tens word followed by a units digit is one number ("forty four" -> "40 4" -> "44")."""
     out_t: list[str] = []
     out_l: list[int] = []
     for tok, tol in zip(tokens, tolerant, strict=True):
         prev = out_t[-1] if out_t else ""
-        if len(tok) == 1 and tok in "123456789" and len(prev) == 2 and prev[0] in "23456789" and prev[1] == "0":
+        if len(tok) == 1 and tok in _UNITS and len(prev) == 2 and prev[0] in "23456789" and prev[1] == "0":
             out_t[-1] = prev[0] + tok
             continue
         out_t.append(tok)
@@ -266,17 +269,26 @@ def _titles(person: bool) -> frozenset[str]:
     return frozenset(fold(t) for t in (gl.honorifics | gl.ranks if person else gl.honorifics))
 
 
+def _unleet(digit: re.Match[str]) -> str:
+    return digit[0].translate(_LEET_MAP)
+
+
 def _finish(tokens: list[str], tolerant: list[int], legal: set[str], person: bool) -> NameForm:
-    gl = glossary()
-    tokens = [_LEET.sub(lambda m: m[0].translate(_LEET_MAP), t) if not tol and not t.isalpha() and not t.isdigit()
-              else t for t, tol in zip(tokens, tolerant, strict=True)]
-    tokens, tolerant = _join_letters(tokens, tolerant)
-    tokens = [gl.synonyms.get(t, t) if not tol else t for t, tol in zip(tokens, tolerant, strict=True)]
-    tokens, tolerant = _compound_numbers(tokens, tolerant)
+    # each step is skipped where it cannot change anything: a batch normalises every party
+    synonyms = glossary().synonyms
+    tokens = [_LEET.sub(_unleet, t) if not tol and not t.isalpha() and not t.isdigit() else t
+              for t, tol in zip(tokens, tolerant, strict=True)]
+    if any(len(t) == 1 for t in tokens):
+        tokens, tolerant = _join_letters(tokens, tolerant)
+    tokens = [synonyms.get(t, t) if not tol else t for t, tol in zip(tokens, tolerant, strict=True)]
+    if any(len(t) == 1 and t in _UNITS for t in tokens):
+        tokens, tolerant = _compound_numbers(tokens, tolerant)
     if not person:
         _strip_legal(tokens, tolerant, legal)
     tokens = [fold(t) for t in tokens]
     drop = _titles(person)
+    if drop.isdisjoint(tokens) and len(set(tokens)) == len(tokens):
+        return NameForm(tuple(tokens), tuple(tolerant), frozenset(legal))
     while True:
         keep = [i for i, t in enumerate(tokens) if t not in drop and t not in tokens[:i]]
         if not keep or len(keep) == len(tokens):
@@ -308,12 +320,19 @@ def _strip_legal(tokens: list[str], tolerant: list[int], legal: set[str]) -> Non
                 changed = True
                 break
         if not changed and len(tokens) > 1 and len(tokens[-1]) >= 9:  # "Aktiengeselschaft": one typo
-            last = tokens[-1]
-            near = process.extractOne(last, list(lf.long_words), scorer=OSA.distance, score_cutoff=1)
+            near = _misspelt_legal_word(tokens[-1])
             if near is not None:
-                legal.add(lf.long_words[near[0]])
+                legal.add(near)
                 del tokens[-1:], tolerant[-1:]
                 changed = True
+
+
+@lru_cache(maxsize=1 << 14)  # last words repeat: "international", "technologies"
+def _misspelt_legal_word(token: str) -> str | None:
+    """The legal form a long word is, one typo apart ("aktiengeselschaft"), or None."""
+    long_words = legal_forms().long_words
+    near = process.extractOne(token, list(long_words), scorer=OSA.distance, score_cutoff=1)
+    return None if near is None else long_words[near[0]]
 
 
 _HYPHENS = "-‐‑"
