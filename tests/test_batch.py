@@ -83,6 +83,28 @@ def test_this_process_screens_while_the_workers_are_busy(screener: Any, monkeypa
     assert not mp.active_children()
 
 
+def test_at_the_end_this_process_screens_the_chunks_a_worker_has_not_begun(
+        screener: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    here: list[Party] = []
+
+    def screen(index: Any, parties: Sequence[Party], options: Any) -> list[Any]:
+        if os.getpid() == parent:
+            here.extend(parties)
+        else:
+            time.sleep(0.3)  # the worker is still on its first chunk when this process runs out of input
+        return screen_partition(index, parties, options)
+
+    parent = os.getpid()
+    monkeypatch.setattr(batch, "screen_partition", screen)
+    rows = _names(12)  # six chunks of two: three to the worker, three screened here
+    options = screener.options(explain=False)
+    got = list(screen_many(screener.index, rows, options, workers=2, chunk_size=2))
+    assert got == list(enumerate(screen_partition(screener.index, [p for _, p in rows], options)))
+    # then its third and second chunks again, not the first, which it had begun
+    assert here == [p for _, p in rows[6:]] + [p for _, p in rows[4:6]] + [p for _, p in rows[2:4]]
+    assert not mp.active_children()  # the worker, still on a chunk screened here too, was stopped
+
+
 def test_a_task_too_large_to_send_is_screened_here(screener: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     here: list[Party] = []
 

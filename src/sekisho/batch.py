@@ -21,9 +21,8 @@ from sekisho.screen import Hit, Options, Party, screen_partition, warm_up
 Result = list[Hit] | str
 MEMO_SIZE = 200_000  # distinct parties whose results a batch remembers
 # Chunks a worker holds at most: one it screens and two it takes up next, so that it still has work
-# while this process screens a chunk of its own. At 20,000 parties a worker holding two waited
-# 30-65 ms for chunks, one holding three 3-5 ms, while this process then waited about 25 ms at the
-# end instead of 7.
+# while this process screens a chunk of its own (at 20,000 parties a worker holding two waited
+# 30-65 ms for chunks, one holding three 3-5 ms).
 QUEUED = 3
 # A task is sent only when smaller than this (else screened here): a worker's pipe (a socket with
 # a send buffer of 208 KiB by default on Linux) then always has room for the tasks it holds, so
@@ -114,14 +113,14 @@ class _Worker:
         self.process = ctx.Process(target=_serve, args=(theirs, index, options), daemon=True)
         self.process.start()
         theirs.close()
-        self.queued = 0  # chunks sent and not yet answered
+        self.held: list[int] = []  # the chunks sent and not yet answered, in the order it screens them
 
-    def send(self, task: bytes) -> None:
+    def send(self, seq: int, task: bytes) -> None:
         try:
             self.conn.send_bytes(task)
         except OSError:
             raise self._gone() from None
-        self.queued += 1
+        self.held.append(seq)
 
     def receive(self) -> tuple[int, list[Result]]:
         try:
@@ -130,7 +129,7 @@ class _Worker:
             raise self._gone() from None
         if isinstance(results, _Failed):
             raise SekishoError(f"a screening worker failed:\n{results.trace}")
-        self.queued -= 1
+        self.held.remove(seq)
         return seq, results
 
     def _gone(self) -> SekishoError:
@@ -141,7 +140,7 @@ class _Worker:
         """Let an idle worker end; stop one that still holds chunks (the caller stopped early)."""
         with contextlib.suppress(OSError):  # it may be gone already
             self.conn.send_bytes(b"")
-        if self.queued:
+        if self.held:
             self.process.terminate()
         self.process.join()
         self.conn.close()
@@ -159,7 +158,8 @@ def screen_many(
 
     Each distinct party is screened once (see _Planner). This process screens too: it forks one
     worker fewer, sends each chunk to a worker that holds fewer than QUEUED, and screens the chunk
-    itself when every worker holds that many. Workers are forked so they share this process's
+    itself when every worker holds that many; at the end it screens the workers' last chunks as
+    well instead of waiting for them. Workers are forked so they share this process's
     index pages instead of unpickling a copy, and are fed over their own pipes from this thread:
     with a process pool, a second fork and the pool's feeder and collector threads took 0.2 s of
     the two cores at 20,000 parties (1.5 s), while this process idled.
@@ -182,8 +182,16 @@ def screen_many(
         done: dict[int, list[Result]] = {}
         ready = 0  # the next chunk to report
 
+        def collect(worker: _Worker) -> None:
+            seq, screened = worker.receive()
+            if seq in chunks:  # not a chunk this process has also screened and reported
+                done.setdefault(seq, screened)
+
         def report() -> Iterator[tuple[int, Result]]:
             nonlocal ready
+            for w in helpers:
+                while w.held and w.conn.poll():
+                    collect(w)
             while ready in done:
                 chunk = chunks.pop(ready)
                 yield from results.rows(chunk, done.pop(ready))
@@ -193,20 +201,23 @@ def screen_many(
 
         for seq, chunk in enumerate(planner.chunks(parties)):
             chunks[seq] = chunk
-            worker = min(helpers, key=lambda w: w.queued)
+            worker = min(helpers, key=lambda w: len(w.held))
             task = (pickle.dumps((seq, chunk.novel), pickle.HIGHEST_PROTOCOL)
-                    if chunk.novel and worker.queued < QUEUED else None)
+                    if chunk.novel and len(worker.held) < QUEUED else None)
             if task is not None and len(task) <= MAX_TASK_BYTES:
-                worker.send(task)
+                worker.send(seq, task)
             else:  # all workers busy, nothing new to screen, or too large to send
                 done[seq] = screen_partition(index, chunk.novel, options)
-            for w in helpers:
-                while w.queued and w.conn.poll():
-                    done.update([w.receive()])
             yield from report()
         while chunks:  # the rest are with the workers
-            for conn in wait([w.conn for w in helpers if w.queued]):
-                done.update([next(w for w in helpers if w.conn is conn).receive()])
+            # rather than wait, screen here too the chunk a worker would come to last (not the one it
+            # is on): whichever result comes first is taken, and a worker still busy is stopped
+            spare = max((seq for w in helpers for seq in w.held[1:] if seq not in done), default=None)
+            if spare is not None:
+                done[spare] = screen_partition(index, chunks[spare].novel, options)
+            else:
+                for conn in wait([w.conn for w in helpers if w.held]):
+                    collect(next(w for w in helpers if w.conn is conn))
             yield from report()
     finally:  # also when the caller stops reading early
         for w in helpers:
