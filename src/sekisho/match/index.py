@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -61,6 +61,9 @@ _NOTHING = (_NO_FORMS, _NO_GAIN)  # no list token or form found (shared, so read
 _NO_FORMS.setflags(write=False)
 _NO_GAIN.setflags(write=False)
 _INITIALS = np.array([INITIALS_CREDIT])
+_SAME = np.array([1.0])  # the similarity of a token to itself
+_INITIALS.setflags(write=False)
+_SAME.setflags(write=False)
 
 
 class ReachMemo:
@@ -314,6 +317,7 @@ class Index:
     near_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     near_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     near_sim: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    near_credit: np.ndarray = field(default_factory=lambda: np.zeros(0))  # and the credit of each (reach)
     # the first and last three and four letters of the list tokens of some name, each with the bit
     # of every length that starts or ends so (see JOINED_ENDS_MIN)
     joined_ends: dict[str, int] = field(default_factory=dict)
@@ -434,13 +438,15 @@ class Index:
             lo, hi = int(self.near_start[tid]), int(self.near_start[tid + 1])
             if hi > lo:
                 return self.near_flat[lo:hi].astype(np.int64), self.near_sim[lo:hi]
-        if tid is not None:
-            found[tid] = 1.0
         if joined and tolerant == EXACT:
-            stems = [(SPELLING, "", token)] if self.may_be_one_edit_away(token) else []
+            if not self.may_be_one_edit_away(token):  # half of them: nothing to look up or add
+                return _NOTHING if tid is None else (np.array([tid]), _SAME)
+            stems = [(SPELLING, "", token)]
         else:
             stems = _stems(token, tolerant)
-        reached = self._lookup(stems, -1 if tid is None else tid) if stems else _NO_FORMS
+        if tid is not None:
+            found[tid] = 1.0
+        reached = self._lookup(stems, -1 if tid is None else tid)
         if len(reached):
             ids, sims = self.spellings.similar(token, tolerant, joined, reached)
             found.update(zip(ids.tolist(), sims.tolist(), strict=True))
@@ -497,16 +503,20 @@ class Index:
         """The list tokens of two letters or more starting with `letter`."""
         return self.initials.get(letter, [])
 
-    def _spelt_acronyms(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, int]]:
+    def _spelt_acronyms(self, tokens: Sequence[str]) -> list[tuple[int, int, int]]:
         """(first position, span, list token id) for each 2-4 neighbouring query tokens whose
         initials spell a list word of that length ("peoples liberation army" ~ "pla"), not all
         of them single letters (align.initials_of)."""
-        firsts = "".join(t[0] for t in tokens)
+        if len(tokens) < 2:
+            return []
+        firsts = "".join([t[0] for t in tokens])
+        found = []
         for span in (2, 3, 4):
             for i in range(len(tokens) - span + 1):
                 tid = self.acronyms.get(firsts[i : i + span])
                 if tid is not None and initials_of(tokens[i : i + span]):
-                    yield i, span, tid
+                    found.append((i, span, tid))
+        return found
 
     def reach(self, token: str, tolerant: int, joined: bool = False) -> tuple[int, int]:
         """Where in the memo's arrays (ReachMemo) the list tokens a query token reaches start and
@@ -516,6 +526,11 @@ class Index:
         span = self._reach.spans.get(key)
         if span is not None:
             return span
+        tid = self.vocab.get(token) if tolerant == EXACT and not joined else None
+        if tid is not None and tid + 1 < len(self.near_start):  # stored whole at build (similar_tokens)
+            lo, hi = int(self.near_start[tid]), int(self.near_start[tid + 1])
+            if hi > lo:
+                return self._reach.add(key, self.near_flat[lo:hi], self.near_credit[lo:hi])
         tids, sims = self.similar_tokens(token, tolerant, joined)
         # most tokens written together reach nothing: no compiled call for them
         return self._reach.add(key, tids, credits(sims, self.vocab_len[tids], len(token)) if len(tids) else sims)
@@ -690,12 +705,15 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
 def _precompute_near(index: Index) -> None:
     """Index.near_*: each list token's similar tokens as a Latin query token would find them."""
     starts, flat, sims = [0], [], []
+    gained: list[float] = []
     for tid, token in enumerate(index.vocab_tokens):
         if index.vocab_real_list[tid]:
             ids, found = index.similar_tokens(token, EXACT)
             flat += ids.tolist()
             sims += found.tolist()
+            gained += credits(found, index.vocab_len[ids], len(token)).tolist() if len(ids) else []
         starts.append(len(flat))
     index.near_flat = np.asarray(flat, dtype=np.int32)
     index.near_sim = np.asarray(sims, dtype=np.float64)
+    index.near_credit = np.asarray(gained, dtype=np.float64)
     index.near_start = np.asarray(starts, dtype=np.int64)
