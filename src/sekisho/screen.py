@@ -23,7 +23,7 @@ from sekisho.lists.common import parse_dates
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import EntityType, NameKind
 from sekisho.match import kernels, keys, spellings
-from sekisho.match.index import EntityRef, Index, build_index
+from sekisho.match.index import EntityRef, Index, QueryForms, build_index
 from sekisho.match.scorer import Query, Scored, score_ceiling, score_form
 from sekisho.names import reference, transliterate
 from sekisho.names.normalize import name_forms
@@ -103,20 +103,24 @@ def warm_up() -> None:
     spellings.load()
 
 
-def screen_query(index: Index, query: Query, options: Options) -> list[Hit]:
-    """Score the candidates the index returns; best hit per entity, at or above the threshold."""
-    qweights = query.weights(index)
-    ceilings = candidate_ceilings(index, query, qweights, options)
+def screen_query(index: Index, query: Query, options: Options, qweights: list[tuple[float, ...]] | None = None,
+                 retrieved: tuple[np.ndarray, np.ndarray] | None = None) -> list[Hit]:
+    """Score the candidates the index returns; best hit per entity, at or above the threshold.
+    `qweights` and `retrieved`: the query's token weights and what the index found, when known
+    (screen_partition asks the index for many queries at once)."""
+    qweights = qweights or query.weights(index)
+    ceilings = candidate_ceilings(index, query, qweights, options, retrieved)
     return hits_of(best_per_entity(index, query, ceilings, qweights, options), options)
 
 
-def candidate_ceilings(index: Index, query: Query, qweights: list[tuple[float, ...]], options: Options
-                       ) -> dict[int, float]:
+def candidate_ceilings(index: Index, query: Query, qweights: list[tuple[float, ...]], options: Options,
+                       retrieved: tuple[np.ndarray, np.ndarray] | None = None) -> dict[int, float]:
     """The forms to score, best first, each with the most it can score (scorer.score_ceiling): those the
     index finds whose ceiling reaches the threshold, and with no ceiling those written exactly as
-    the query or of an entity that has one of its identifiers."""
-    found, bounds = index.bounds(query.forms, options.threshold, options.max_candidates, qweights,
-                                 query.organization, query.bonus_ceiling)
+    the query or of an entity that has one of its identifiers. `retrieved`: what the index found
+    for the query, when already asked (Index.bounds_many)."""
+    found, bounds = retrieved or index.bounds(query.forms, options.threshold, options.max_candidates, qweights,
+                                              query.organization, query.bonus_ceiling)
     ceilings = {}
     for fid, bound in zip(found.tolist(), np.sqrt(bounds).tolist(), strict=True):
         most = score_ceiling(index, query, fid, bound)
@@ -160,6 +164,9 @@ def hits_of(best: dict[int, Scored], options: Options) -> list[Hit]:
     return hits
 
 
+RETRIEVED_TOGETHER = 64  # queries whose candidates the index ranks in one call (Index.bounds_many)
+
+
 def screen_partition(index: Index, parties: Sequence[Party], options: Options) -> list[list[Hit] | str]:
     """Screen a partition of parties: the pure function a batch or cluster engine maps over.
 
@@ -167,11 +174,21 @@ def screen_partition(index: Index, parties: Sequence[Party], options: Options) -
     across partitions are the caller's to send once (batch.screen_many does).
     """
     out: list[list[Hit] | str] = []
-    for party in parties:
-        try:
-            out.append(screen_query(index, make_query(party), options))
-        except InvalidInput as exc:
-            out.append(exc.message)
+    for start in range(0, len(parties), RETRIEVED_TOGETHER):
+        queries: list[Query | str] = []
+        for party in parties[start : start + RETRIEVED_TOGETHER]:
+            try:
+                queries.append(make_query(party))
+            except InvalidInput as exc:
+                queries.append(exc.message)
+        valid = [q for q in queries if isinstance(q, Query)]
+        weights = [q.weights(index) for q in valid]
+        retrieved = index.bounds_many(
+            [QueryForms(q.forms, w, q.organization, q.bonus_ceiling) for q, w in zip(valid, weights, strict=True)],
+            options.threshold, options.max_candidates)
+        found = iter(zip(weights, retrieved, strict=True))  # the valid queries', in order
+        for query in queries:
+            out.append(query if isinstance(query, str) else screen_query(index, query, options, *next(found)))
     return out
 
 

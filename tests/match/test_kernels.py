@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sekisho.match.align import credit
-from sekisho.match.index import MAX_BONUS, ROUNDED_UP, ReachMemo
+from sekisho.match.index import MAX_BONUS, ROUNDED_UP, QueryForms, ReachMemo
 from sekisho.match.kernels import _essential, credits, load_aside
 from sekisho.match.scorer import COUNTRY_BONUS, DOB_BONUS, score_form
 from sekisho.screen import Party, make_query
@@ -67,6 +67,22 @@ def test_the_limit_keeps_the_best_entities(screener: Any) -> None:
         if len(entities) > 3:
             assert {index.form_entity[f] for f in kept.tolist()} == set(entities[:3]), name
             assert kept.tolist() == everything[: len(kept)].tolist(), name
+
+
+def test_a_batch_ranks_each_query_as_alone(screener: Any) -> None:
+    """Index.bounds_many gives each query what Index.bounds gives it alone, whatever its neighbours."""
+    index = screener.index
+    queries = [make_query(Party(name, type=type_)) for name, type_ in QUERIES]
+    batch = [QueryForms(q.forms, q.weights(index), q.organization, q.bonus_ceiling) for q in queries]
+    together = index.bounds_many(batch, 0.5, 5)
+    assert len(together) == len(queries)
+    for item, (fids, bounds) in zip(batch, together, strict=True):
+        alone = index.bounds(item.forms, 0.5, 5, item.weights, item.organization, item.bonus)
+        assert fids.tolist() == alone[0].tolist() and bounds.tolist() == alone[1].tolist()
+    assert sum(len(fids) for fids, _ in together) > 20
+    reversed_ = index.bounds_many(batch[::-1], 0.5, 5)[::-1]
+    assert [f.tolist() for f, _ in reversed_] == [f.tolist() for f, _ in together]
+    assert index.bounds_many([], 0.5, 5) == []
 
 
 def test_the_work_arrays_are_left_zeroed(screener: Any) -> None:

@@ -19,6 +19,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 
@@ -101,6 +103,16 @@ class ReachMemo:
         if len(self.spans) > self.LIMIT:
             self.spans.clear()
             self.size = 0
+
+
+class QueryForms(NamedTuple):
+    """What Index.bounds_many needs of a query: its forms, their token weights (None: by rarity),
+    whether it is an organisation, and the most its other features can add (scorer.Query.bonus_ceiling)."""
+
+    forms: Sequence[NameForm]
+    weights: Sequence[tuple[float, ...]] | None
+    organization: bool
+    bonus: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -557,41 +569,55 @@ class Index:
         (the most the query's other features can add, scorer.Query.bonus_ceiling) stays under the
         threshold are never scored.
         """
-        # q_cov * c_cov needed, each <= 1; a score that rounds up to the threshold is a hit
-        need = max(threshold - bonus - ROUNDED_UP, 0.0) ** 2 - 1e-9
+        return self.bounds_many([QueryForms(forms, form_weights, organization, bonus)], threshold, limit)[0]
+
+    def bounds_many(self, queries: Sequence[QueryForms], threshold: float, limit: int
+                    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """bounds() of each query, in one call of the compiled ranking."""
         self._reach.make_room()
+        q_forms = [0]
+        q_need: list[float] = []
+        q_organization: list[bool] = []
         q_n: list[int] = []
         q_slot: list[int] = []
         q_w: list[float] = []
         q_total: list[float] = []
         q_floor: list[float] = []
         slots: list[int] = []  # per slot: first position, positions covered, reach span (kernels.FIRST_POS...)
-        for k, form in enumerate(forms):
-            weights = form_weights[k] if form_weights else self.weights(form.tokens, organization)
-            total = sum(weights) or 1.0
-            q_n.append(len(form.tokens))
-            q_slot.append(len(slots) // 4)
-            q_w.extend(weights)
-            q_total.append(total)
-            q_floor.append(total if organization else lightest_total(form.tokens, weights))
-            for i, (t, tol) in enumerate(zip(form.tokens, form.tolerant, strict=True)):
-                slots.extend((i, 1, *self.reach(t, tol)))
-            for i in range(len(form.tokens) - 1):
-                tol = max(form.tolerant[i], form.tolerant[i + 1])
-                slots.extend((i, 2, *self.reach(form.tokens[i] + form.tokens[i + 1], tol, joined=True)))
-            for i, span, tid in self._spelt_acronyms(form.tokens):
-                slots.extend((i, span, *self._acronym_reach(tid)))
+        for forms, form_weights, organization, bonus in queries:
+            # q_cov * c_cov needed, each <= 1; a score that rounds up to the threshold is a hit
+            q_need.append(max(threshold - bonus - ROUNDED_UP, 0.0) ** 2 - 1e-9)
+            q_organization.append(organization)
+            q_forms.append(q_forms[-1] + len(forms))
+            for k, form in enumerate(forms):
+                weights = form_weights[k] if form_weights else self.weights(form.tokens, organization)
+                total = sum(weights) or 1.0
+                q_n.append(len(form.tokens))
+                q_slot.append(len(slots) // 4)
+                q_w.extend(weights)
+                q_total.append(total)
+                q_floor.append(total if organization else lightest_total(form.tokens, weights))
+                for i, (t, tol) in enumerate(zip(form.tokens, form.tolerant, strict=True)):
+                    slots.extend((i, 1, *self.reach(t, tol)))
+                for i in range(len(form.tokens) - 1):
+                    tol = max(form.tolerant[i], form.tolerant[i + 1])
+                    slots.extend((i, 2, *self.reach(form.tokens[i] + form.tokens[i + 1], tol, joined=True)))
+                for i, span, tid in self._spelt_acronyms(form.tokens):
+                    slots.extend((i, span, *self._acronym_reach(tid)))
         if not slots:
-            return _NOTHING
+            return [_NOTHING] * len(queries)
         q_slot.append(len(slots) // 4)
         scratch = self.scratch()
-        return rank_candidates(
+        fids, bounds, starts = rank_candidates(
             self.post_start, self.post_flat, self.post_first, self.post_span, self.form_wstart, self.form_wflat,
-            self.total_np, self.floor_np, self.person_np, self.entity_np, np.array(q_n, dtype=np.int64),
-            np.array(q_slot, dtype=np.int64), np.array(q_w, dtype=np.float64),
-            np.array(q_total, dtype=np.float64), np.array(q_floor, dtype=np.float64), organization,
-            np.array(slots, dtype=np.int64).reshape(-1, 4), self._reach.tokens, self._reach.credits, need, limit,
+            self.total_np, self.floor_np, self.person_np, self.entity_np, np.array(q_forms, dtype=np.int64),
+            np.array(q_need, dtype=np.float64), np.array(q_organization, dtype=np.bool_),
+            np.array(q_n, dtype=np.int64), np.array(q_slot, dtype=np.int64), np.array(q_w, dtype=np.float64),
+            np.array(q_total, dtype=np.float64), np.array(q_floor, dtype=np.float64),
+            np.array(slots, dtype=np.int64).reshape(-1, 4), self._reach.tokens, self._reach.credits, limit,
             scratch.gain, scratch.bound, scratch.flags, scratch.listed, scratch.entity, scratch.forms)
+        ends = starts.tolist()
+        return [(fids[lo:hi], bounds[lo:hi]) for lo, hi in pairwise(ends)]
 
 
 def build_index(loaded: Iterable[LoadedList]) -> Index:

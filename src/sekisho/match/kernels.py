@@ -84,20 +84,23 @@ def credits(sims: np.ndarray, lengths: np.ndarray, length: int) -> np.ndarray:
 def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: np.ndarray, post_span: np.ndarray,
                     form_wstart: np.ndarray, form_wflat: np.ndarray, form_total: np.ndarray,
                     form_floor: np.ndarray, form_person: np.ndarray, form_entity: np.ndarray,
+                    q_forms: np.ndarray, q_need: np.ndarray, q_organization: np.ndarray,
                     q_n: np.ndarray, q_slot: np.ndarray, q_w: np.ndarray, q_total: np.ndarray,
-                    q_floor: np.ndarray, organization: bool, slots: np.ndarray, reach_tok: np.ndarray,
-                    reach_cred: np.ndarray, need: float,
+                    q_floor: np.ndarray, slots: np.ndarray, reach_tok: np.ndarray, reach_cred: np.ndarray,
                     limit: int, gain: np.ndarray, bound: np.ndarray, flags: np.ndarray, listed: np.ndarray,
-                    seen: np.ndarray, forms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(form ids, bounds) of the forms whose bound of q_cov x c_cov reaches `need`, best first,
-    cut after `limit` distinct entities.
+                    seen: np.ndarray, forms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each of several queries, (form ids, bounds) of the forms whose bound of q_cov x c_cov
+    reaches its need, best first, cut after `limit` distinct entities: all end to end, query j's
+    from out_start[j] to out_start[j + 1]. One call for a batch of queries, as a call's arguments
+    cost as much to pass as a small query's ranking.
 
-    Query form k has q_n[k] tokens with weights q_w[sum(q_n[:k]) + i] and the slots q_slot[k] to
-    q_slot[k + 1]. Slot s covers slots[s, SPAN] tokens from position slots[s, FIRST_POS] (one token
-    alone, two written together, or several whose initials spell one list word) and reached the
-    list tokens reach_tok[slots[s, LO]:slots[s, HI]] with credits reach_cred (Index.reach). A
-    posting p puts a list token in form post_flat[p] at post_span[p] positions, the first at
-    post_first[p] in form_wflat.
+    Query j has the query forms q_forms[j] to q_forms[j + 1], needs q_need[j] and is an
+    organisation or not (q_organization[j]). Query form k has q_n[k] tokens with weights
+    q_w[sum(q_n[:k]) + i] and the slots q_slot[k] to q_slot[k + 1]. Slot s covers slots[s, SPAN]
+    tokens from position slots[s, FIRST_POS] (one token alone, two written together, or several
+    whose initials spell one list word) and reached the list tokens reach_tok[slots[s, LO]:slots[s,
+    HI]] with credits reach_cred (Index.reach). A posting p puts a list token in form post_flat[p]
+    at post_span[p] positions, the first at post_first[p] in form_wflat.
     The scorer aligns one token with one, or one with several (written together, or initials), never
     several with several: a slot of several tokens counts only postings of one position.
 
@@ -108,9 +111,42 @@ def rank_candidates(post_start: np.ndarray, post_flat: np.ndarray, post_first: n
     last tokens aligned, so the lighter totals divide only when both were reached.
     """
     by_pos, by_form, passed, strong = forms[0], forms[1], forms[2], forms[3]
-    n_passed = 0
+    found_ids = [np.empty(0, np.int64) for _ in range(0)]
+    found_bounds = [np.empty(0) for _ in range(0)]
     w_base = 0
-    for k in range(len(q_n)):
+    for j in range(len(q_forms) - 1):
+        fids, bounds = _rank_one(post_start, post_flat, post_first, post_span, form_wstart, form_wflat, form_total,
+                                 form_floor, form_person, form_entity, q_forms[j], q_forms[j + 1], w_base, q_n,
+                                 q_slot, q_w, q_total, q_floor, q_organization[j], slots, reach_tok, reach_cred,
+                                 q_need[j], limit, gain, bound, flags, listed, seen, by_pos, by_form, passed, strong)
+        found_ids.append(fids)
+        found_bounds.append(bounds)
+        for k in range(q_forms[j], q_forms[j + 1]):
+            w_base += q_n[k]
+    out_start = np.zeros(len(found_ids) + 1, np.int64)
+    for j in range(len(found_ids)):
+        out_start[j + 1] = out_start[j] + len(found_ids[j])
+    out_ids = np.empty(out_start[-1], np.int64)
+    out_bounds = np.empty(out_start[-1])
+    for j in range(len(found_ids)):
+        out_ids[out_start[j] : out_start[j + 1]] = found_ids[j]
+        out_bounds[out_start[j] : out_start[j + 1]] = found_bounds[j]
+    return out_ids, out_bounds, out_start
+
+
+@compiled
+def _rank_one(post_start: np.ndarray, post_flat: np.ndarray, post_first: np.ndarray, post_span: np.ndarray,
+              form_wstart: np.ndarray, form_wflat: np.ndarray, form_total: np.ndarray, form_floor: np.ndarray,
+              form_person: np.ndarray, form_entity: np.ndarray, first_form: int, end_form: int, w_base: int,
+              q_n: np.ndarray, q_slot: np.ndarray, q_w: np.ndarray, q_total: np.ndarray, q_floor: np.ndarray,
+              organization: bool, slots: np.ndarray, reach_tok: np.ndarray, reach_cred: np.ndarray, need: float,
+              limit: int, gain: np.ndarray, bound: np.ndarray, flags: np.ndarray, listed: np.ndarray,
+              seen: np.ndarray, by_pos: np.ndarray, by_form: np.ndarray, passed: np.ndarray, strong: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """rank_candidates for one query: its forms first_form to end_form, their weights from
+    q_w[w_base] on."""
+    n_passed = 0
+    for k in range(first_form, end_form):
         n = q_n[k]
         n_form = 0
         # Only forms reached both strongly and through an essential token are summed:
@@ -276,9 +312,9 @@ def load() -> None:
     flags = np.zeros(0, np.bool_)
     credits(floats, ints, 1)
     rank_candidates(one, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int8), one, floats, floats,
-                    floats, flags, ints, ints, one, floats, floats, floats, False, np.zeros((0, 4), np.int64), ints,
-                    floats, 0.0, 0, np.zeros((0, 3)), floats, np.zeros(0, np.uint8), floats, flags,
-                    np.zeros((4, 0), np.int64))
+                    floats, flags, ints, np.zeros(2, np.int64), np.zeros(1), np.zeros(1, np.bool_), ints, one, floats,
+                    floats, floats, np.zeros((0, 4), np.int64), ints, floats, 0, np.zeros((0, 3)), floats,
+                    np.zeros(0, np.uint8), floats, flags, np.zeros((4, 0), np.int64))
 
 
 def load_aside() -> subprocess.Popen[bytes] | None:
