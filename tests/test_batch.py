@@ -1,5 +1,6 @@
 import multiprocessing as mp
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -105,21 +106,24 @@ def test_at_the_end_this_process_screens_the_chunks_a_worker_has_not_begun(
     assert not mp.active_children()  # the worker, still on a chunk screened here too, was stopped
 
 
-def test_a_task_too_large_to_send_is_screened_here(screener: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    here: list[Party] = []
+def test_large_chunks_and_results_both_ways_do_not_stall(screener: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks and results each larger than a pipe's buffer: a worker still takes chunks while it
+    waits to send results, so neither side waits on the other for ever."""
+    long = "x" * 300_000
 
     def screen(index: Any, parties: Sequence[Party], options: Any) -> list[Any]:
-        if os.getpid() == parent:
-            here.extend(parties)
-        return screen_partition(index, parties, options)
+        return [long] * len(parties)  # as large as results get, without screening 300 kB names
 
-    parent = os.getpid()
     monkeypatch.setattr(batch, "screen_partition", screen)
-    monkeypatch.setattr(batch, "MAX_TASK_BYTES", 10)
-    rows = _names(6)
-    got = list(screen_many(screener.index, rows, screener.options(), workers=2, chunk_size=2))
-    assert [r for r, _ in got] == list(range(6))
-    assert here == [p for _, p in rows]
+    rows = list(enumerate(Party(f"{long} {i}") for i in range(12)))
+    got: list[Any] = []
+    runner = threading.Thread(target=lambda: got.extend(screen_many(screener.index, rows, screener.options(),
+                                                                    workers=2, chunk_size=1)), daemon=True)
+    runner.start()
+    runner.join(60)
+    assert not runner.is_alive(), "screening stalled"
+    assert got == [(i, long) for i in range(12)]
+    assert not mp.active_children()
 
 
 def test_an_error_in_a_worker_is_raised_here(screener: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,7 +6,8 @@ import contextlib
 import gc
 import multiprocessing as mp
 import os
-import pickle
+import queue
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -24,10 +25,6 @@ MEMO_SIZE = 200_000  # distinct parties whose results a batch remembers
 # while this process screens a chunk of its own (at 20,000 parties a worker holding two waited
 # 30-65 ms for chunks, one holding three 3-5 ms).
 QUEUED = 3
-# A task is sent only when smaller than this (else screened here): a worker's pipe (a socket with
-# a send buffer of 208 KiB by default on Linux) then always has room for the tasks it holds, so
-# sending never waits on a worker that waits to send its results. 64 parties take about 3 KB.
-MAX_TASK_BYTES = 16 * 1024
 
 
 @dataclass
@@ -95,10 +92,30 @@ class _Failed:
         self.trace = trace
 
 
+_END = None  # sent to a worker: no more chunks
+
+
 def _serve(conn: Connection, index: Index, options: Options) -> None:
-    """A worker's loop: screen each chunk it is sent until it is sent None."""
-    while (task := conn.recv_bytes()) != b"":
-        seq, novel = pickle.loads(task)
+    """A worker's loop: screen each chunk it is sent until it is sent _END.
+
+    A thread takes the chunks off the pipe as they come, so that sending a chunk to this worker
+    never waits on it while it waits to send its results (the pipe's buffers are finite both
+    ways, and a sender blocks when the other side's is full)."""
+    tasks: queue.SimpleQueue[tuple[int, list[Party]] | None] = queue.SimpleQueue()
+
+    def read() -> None:
+        while True:
+            try:
+                task = conn.recv()
+            except (EOFError, OSError):  # the parent is gone
+                task = _END
+            tasks.put(task)
+            if task is _END:
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    while (task := tasks.get()) is not _END:
+        seq, novel = task
         try:
             conn.send((seq, screen_partition(index, novel, options)))
         except Exception:  # a bug, not a bad party (screen_partition reports those): the parent raises it
@@ -115,9 +132,9 @@ class _Worker:
         theirs.close()
         self.held: list[int] = []  # the chunks sent and not yet answered, in the order it screens them
 
-    def send(self, seq: int, task: bytes) -> None:
+    def send(self, seq: int, novel: list[Party]) -> None:
         try:
-            self.conn.send_bytes(task)
+            self.conn.send((seq, novel))
         except OSError:
             raise self._gone() from None
         self.held.append(seq)
@@ -139,7 +156,7 @@ class _Worker:
     def stop(self) -> None:
         """Let an idle worker end; stop one that still holds chunks (the caller stopped early)."""
         with contextlib.suppress(OSError):  # it may be gone already
-            self.conn.send_bytes(b"")
+            self.conn.send(_END)
         if self.held:
             self.process.terminate()
         self.process.join()
@@ -202,11 +219,9 @@ def screen_many(
         for seq, chunk in enumerate(planner.chunks(parties)):
             chunks[seq] = chunk
             worker = min(helpers, key=lambda w: len(w.held))
-            task = (pickle.dumps((seq, chunk.novel), pickle.HIGHEST_PROTOCOL)
-                    if chunk.novel and len(worker.held) < QUEUED else None)
-            if task is not None and len(task) <= MAX_TASK_BYTES:
-                worker.send(seq, task)
-            else:  # all workers busy, nothing new to screen, or too large to send
+            if chunk.novel and len(worker.held) < QUEUED:
+                worker.send(seq, chunk.novel)
+            else:  # every worker busy, or nothing new to screen
                 done[seq] = screen_partition(index, chunk.novel, options)
             yield from report()
         while chunks:  # the rest are with the workers
