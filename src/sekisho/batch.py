@@ -168,7 +168,7 @@ def screen_many(
     parties: Iterable[tuple[int, Party]],
     options: Options,
     workers: int = 0,
-    chunk_size: int = 64,
+    chunk_size: int = 256,
     on_progress: Callable[[int], Any] | None = None,
 ) -> Iterator[tuple[int, Result]]:
     """(row, hits or error) for each (row, party), in input order, on `workers` processes.

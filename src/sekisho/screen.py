@@ -164,7 +164,10 @@ def hits_of(best: dict[int, Scored], options: Options) -> list[Hit]:
     return hits
 
 
-RETRIEVED_TOGETHER = 64  # queries whose candidates the index ranks in one call (Index.bounds_many)
+# Queries screened a step at a time together: normalised, their tokens looked up, their candidates
+# ranked in one compiled call (Index.bounds_many), then scored. One process screened the benchmark's
+# 10,469 distinct parties in 2.7-2.9 s one at a time, 2.2-2.3 s 64 at a time, 1.9-2.0 s 256 at a time.
+SCREENED_TOGETHER = 256
 
 
 def screen_partition(index: Index, parties: Sequence[Party], options: Options) -> list[list[Hit] | str]:
@@ -174,9 +177,9 @@ def screen_partition(index: Index, parties: Sequence[Party], options: Options) -
     across partitions are the caller's to send once (batch.screen_many does).
     """
     out: list[list[Hit] | str] = []
-    for start in range(0, len(parties), RETRIEVED_TOGETHER):
+    for start in range(0, len(parties), SCREENED_TOGETHER):
         queries: list[Query | str] = []
-        for party in parties[start : start + RETRIEVED_TOGETHER]:
+        for party in parties[start : start + SCREENED_TOGETHER]:
             try:
                 queries.append(make_query(party))
             except InvalidInput as exc:
