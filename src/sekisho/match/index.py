@@ -444,12 +444,11 @@ class Index:
         `joined` query token (two query tokens written together) aligns only within one edit
         (align.JOINED_EDITS), which the exact and one-deletion keys find in full.
         """
+        stored = self._stored(token, tolerant, joined)
+        if stored is not None:
+            return self.near_flat[stored].astype(np.int64), self.near_sim[stored]
         found: dict[int, float] = {}
         tid = self.vocab.get(token)
-        if tid is not None and tolerant == EXACT and not joined and tid + 1 < len(self.near_start):
-            lo, hi = int(self.near_start[tid]), int(self.near_start[tid + 1])
-            if hi > lo:
-                return self.near_flat[lo:hi].astype(np.int64), self.near_sim[lo:hi]
         if joined and tolerant == EXACT:
             if not self.may_be_one_edit_away(token):  # half of them: nothing to look up or add
                 return _NOTHING if tid is None else (np.array([tid]), _SAME)
@@ -490,6 +489,15 @@ class Index:
             return _NOTHING
         return (np.fromiter(found.keys(), dtype=np.int64, count=len(found)),
                 np.fromiter(found.values(), dtype=np.float64, count=len(found)))
+
+    def _stored(self, token: str, tolerant: int, joined: bool) -> slice | None:
+        """Where Index.near_* hold the similar tokens of `token`, a list token looked up as a Latin
+        query token (None for any other, or in an index built by hand)."""
+        tid = self.vocab.get(token) if tolerant == EXACT and not joined else None
+        if tid is None or tid + 1 >= len(self.near_start):
+            return None
+        lo, hi = int(self.near_start[tid]), int(self.near_start[tid + 1])
+        return slice(lo, hi) if hi > lo else None
 
     def may_be_one_edit_away(self, token: str) -> bool:
         """Whether some list token of a name may be one edit from `token` (see JOINED_ENDS_MIN);
@@ -538,11 +546,9 @@ class Index:
         span = self._reach.spans.get(key)
         if span is not None:
             return span
-        tid = self.vocab.get(token) if tolerant == EXACT and not joined else None
-        if tid is not None and tid + 1 < len(self.near_start):  # stored whole at build (similar_tokens)
-            lo, hi = int(self.near_start[tid]), int(self.near_start[tid + 1])
-            if hi > lo:
-                return self._reach.add(key, self.near_flat[lo:hi], self.near_credit[lo:hi])
+        stored = self._stored(token, tolerant, joined)
+        if stored is not None:
+            return self._reach.add(key, self.near_flat[stored], self.near_credit[stored])
         tids, sims = self.similar_tokens(token, tolerant, joined)
         # most tokens written together reach nothing: no compiled call for them
         return self._reach.add(key, tids, credits(sims, self.vocab_len[tids], len(token)) if len(tids) else sims)
