@@ -108,7 +108,8 @@ def screen_query(index: Index, query: Query, options: Options, qweights: list[tu
     """Score the candidates the index returns; best hit per entity, at or above the threshold.
     `qweights` and `retrieved`: the query's token weights and what the index found, when known
     (screen_partition asks the index for many queries at once)."""
-    qweights = qweights or query.weights(index)
+    if qweights is None:
+        qweights = query.weights(index)
     ceilings = candidate_ceilings(index, query, qweights, options, retrieved)
     return hits_of(best_per_entity(index, query, ceilings, qweights, options), options)
 
@@ -119,8 +120,10 @@ def candidate_ceilings(index: Index, query: Query, qweights: list[tuple[float, .
     index finds whose ceiling reaches the threshold, and with no ceiling those written exactly as
     the query or of an entity that has one of its identifiers. `retrieved`: what the index found
     for the query, when already asked (Index.bounds_many)."""
-    found, bounds = retrieved or index.bounds(query.forms, options.threshold, options.max_candidates, qweights,
-                                              query.organization, query.bonus_ceiling)
+    if retrieved is None:
+        retrieved = index.bounds(query.forms, options.threshold, options.max_candidates, qweights,
+                                 query.organization, query.bonus_ceiling)
+    found, bounds = retrieved
     ceilings = {}
     for fid, bound in zip(found.tolist(), np.sqrt(bounds).tolist(), strict=True):
         most = score_ceiling(index, query, fid, bound)

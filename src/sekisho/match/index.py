@@ -255,10 +255,12 @@ def joined_ends(tokens: Iterable[str]) -> dict[str, int]:
     return dict(found)
 
 
-def _consonant_stems(token: str, tolerant: int, space: str = "") -> list[Stem]:
+def _consonant_stems(token: str, tolerant: int, space: str = "",
+                     consonants: tuple[list[str], list[str]] | None = None) -> list[Stem]:
     """The stems of the keys under which list tokens within one consonant edit of `token` are
-    found (see _consonant_keys): the same consonants, one deleted from either side, or one substituted."""
-    forms, kinds = _consonants(token, tolerant)
+    found (see _consonant_keys): the same consonants, one deleted from either side, or one
+    substituted. `consonants`: _consonants(token, tolerant), when the caller has it already."""
+    forms, kinds = _consonants(token, tolerant) if consonants is None else consonants
     return [(CONSONANTS, space + kind, form) for kind in kinds for form in forms]
 
 
@@ -270,10 +272,9 @@ def _stems(token: str, tolerant: int) -> list[Stem]:
     if tolerant in (ABJAD, SYLLABIC):
         return [(SPELLING, "", token), *affixes, *_consonant_stems(token, tolerant)]
     # the same skeleton also finds Latin spellings two letters apart ("mohammed" ~ "muhammad")
-    forms, kinds = _consonants(token, SYLLABIC)
+    forms, kinds = syllabic = _consonants(token, SYLLABIC)
     return [(SPELLING, "", token), *affixes, *((PLAIN, f"{kind}:", form) for kind in kinds for form in forms),
-            *((CONSONANTS, READING + kind, form) for kind in kinds for form in forms),  # _consonant_stems
-            *_consonant_stems(token, ABJAD, READING)]
+            *_consonant_stems(token, SYLLABIC, READING, syllabic), *_consonant_stems(token, ABJAD, READING)]
 
 
 def compact_identifier(value: str) -> str:
