@@ -25,6 +25,9 @@ def screener(_home: Path):  # type: ignore[no-untyped-def]
 
 
 def shared(*parts: str) -> Path:
+    """A file of ../shared/data. That data is not shipped with the package: without it the test is
+    skipped, naming the folder, and the rest of the suite still runs (CI has it beside the checkout)."""
     path = SHARED.joinpath(*parts)
-    assert path.exists(), f"test data missing: {path} (../shared must sit beside the checkout)"
+    if not path.exists():
+        pytest.skip(f"needs {path.parent} (the ../shared/data folder beside the checkout; see README, Tests)")
     return path

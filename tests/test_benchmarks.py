@@ -4,11 +4,12 @@ import subprocess
 import sys
 from typing import Any
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, shared
 
 
 def test_screening_benchmark_reports_every_figure(screener: Any) -> None:
     """A small run of the throughput benchmark (the index is already cached by the fixture)."""
+    shared("populations", "forbes_global_2000_2025.csv")  # the benchmark draws its parties from there
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "screening.py"), "--parties", "40",
                           "--recall-sample", "2", "--repeat", "2", "--breakdown", "--json"],
                          capture_output=True, text=True, env=dict(os.environ), timeout=600)

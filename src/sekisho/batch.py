@@ -7,6 +7,8 @@ import gc
 import multiprocessing as mp
 import os
 import queue
+import signal
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -95,12 +97,35 @@ class _Failed:
 _END = None  # sent to a worker: no more chunks
 
 
-def _serve(conn: Connection, index: Index, options: Options) -> None:
+# The parent's ends of the workers' pipes. A forked worker closes its copies of them: were it to
+# keep them, its own pipe would never read as closed when the parent dies, and it would wait forever.
+_PARENT_ENDS: list[Connection] = []
+
+
+def _die_with_parent(parent: int) -> None:
+    """Be killed when the parent process dies, even by kill -9 (Linux; elsewhere a worker ends when
+    it next reads its pipe and finds it closed)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for end in _PARENT_ENDS:
+        end.close()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+def _serve(conn: Connection, index: Index, options: Options, parent: int) -> None:
     """A worker's loop: screen each chunk it is sent until it is sent _END.
 
     A thread takes the chunks off the pipe as they come, so that sending a chunk to this worker
     never waits on it while it waits to send its results (the pipe's buffers are finite both
     ways, and a sender blocks when the other side's is full)."""
+    _die_with_parent(parent)
     tasks: queue.SimpleQueue[tuple[int, list[Party]] | None] = queue.SimpleQueue()
 
     def read() -> None:
@@ -127,7 +152,8 @@ class _Worker:
 
     def __init__(self, ctx: ForkContext, index: Index, options: Options) -> None:
         self.conn, theirs = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(theirs, index, options), daemon=True)
+        _PARENT_ENDS.append(self.conn)
+        self.process = ctx.Process(target=_serve, args=(theirs, index, options, os.getpid()), daemon=True)
         self.process.start()
         theirs.close()
         self.held: list[int] = []  # the chunks sent and not yet answered, in the order it screens them
@@ -161,6 +187,7 @@ class _Worker:
             self.process.terminate()
         self.process.join()
         self.conn.close()
+        _PARENT_ENDS.remove(self.conn)
 
 
 def screen_many(

@@ -54,3 +54,20 @@ class FetchError(SekishoError):
     """Downloading an official list failed (offline, timeout, HTTP error)."""
 
     status = 502
+
+
+class Refused(SekishoError):
+    """A list update that fails a plausibility check (it shrank, is older, looks cut short) and was
+    not forced: the current copy stays."""
+
+    status = 409
+
+
+class Interrupted(SekishoError):
+    """The run was stopped by a signal (Ctrl-C, SIGTERM); `exit_code` is the shell's 128 + signal."""
+
+    status = 503
+
+    def __init__(self, message: str, exit_code: int = 130) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
-import os
-import pickle
 import subprocess
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
@@ -18,15 +16,18 @@ import numpy as np
 
 from sekisho import __version__, settings
 from sekisho.errors import InvalidInput
+from sekisho.fileops import remove_stale
 from sekisho.lists import registry
 from sekisho.lists.common import parse_dates
 from sekisho.lists.countries import country_code
-from sekisho.lists.model import EntityType, NameKind
-from sekisho.match import kernels, keys, spellings
+from sekisho.lists.model import EntityType, LoadedList, NameKind
+from sekisho.match import cache, kernels, keys, spellings
 from sekisho.match.index import EntityRef, Index, QueryForms, build_index
 from sekisho.match.scorer import Query, Scored, score_ceiling, score_form
 from sekisho.names import reference, transliterate
 from sekisho.names.normalize import name_forms
+
+log = logging.getLogger("sekisho")
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,9 @@ def parse_type(value: str | None) -> EntityType | None:
 def make_query(party: Party) -> Query:
     if not party.name or not party.name.strip():
         raise InvalidInput("empty name")
+    cap = settings.get_int("SEKISHO_MAX_NAME_LENGTH")
+    if len(party.name) > cap:
+        raise InvalidInput(f"name of {len(party.name):,} characters, longer than SEKISHO_MAX_NAME_LENGTH={cap}")
     country = None
     if party.country:
         country = country_code(party.country)
@@ -87,7 +91,11 @@ def make_query(party: Party) -> Query:
     # the same arguments as Query.build's call, so that its cached result is reused
     if etype is None and any(f.legal_forms for f in name_forms(party.name.strip(), False)):
         etype = EntityType.ORGANIZATION  # "… Co., Ltd.", "株式会社 …": a company, whatever the caller left out
-    return Query.build(party.name.strip(), etype, country, years[0] if years else None, party.identifiers)
+    query = Query.build(party.name.strip(), etype, country, years[0] if years else None, party.identifiers)
+    if not any(form.tokens for form in query.forms):
+        # only punctuation, symbols, emoji, control or zero-width characters: a clean result would be a lie
+        raise InvalidInput(f"nothing to screen in {party.name!r}: no letters or digits")
+    return query
 
 
 def warm_up() -> None:
@@ -210,7 +218,10 @@ def _code_digest() -> str:
 
 
 def index_path(list_ids: Sequence[str]) -> Path:
-    return settings.home() / "cache" / f"index-{registry.fingerprint(list_ids)}-{_code_digest()}.pickle"
+    """The cache file for these lists and this code. Each set of lists has a slot of its own (the
+    bundled lists alone, or with custom ones), so that building one does not delete another."""
+    slot = hashlib.sha256(" ".join(sorted(list_ids)).encode()).hexdigest()[:8]
+    return settings.home() / "cache" / f"index-{slot}-{registry.fingerprint(list_ids)}-{_code_digest()}.pickle"
 
 
 def _stop(process: subprocess.Popen[bytes] | None, timeout: float) -> None:
@@ -226,28 +237,41 @@ def _stop(process: subprocess.Popen[bytes] | None, timeout: float) -> None:
 
 
 def load_index(list_ids: Sequence[str] | None = None, rebuild: bool = False) -> Index:
-    """The index for these lists: read from the cache, or built and cached (atomically)."""
+    """The index for these lists: read from the cache once its digest checks out, otherwise built
+    and cached (atomically). A damaged cache is reported and rebuilt, never used."""
     ids = list(list_ids) if list_ids else registry.all_ids()
     path = index_path(ids)
+    remove_stale(path, cache.TEMP)
     if path.exists() and not rebuild:
-        with path.open("rb") as fh:
-            index: Index = pickle.load(fh)
-        return index
+        try:
+            index: Index = cache.read(path)
+            return index
+        except cache.CacheError as exc:
+            log.warning("the index cache %s is damaged (%s); rebuilding it", path, exc)
+    log.info("building the screening index of %d lists (once after an install or a list change; "
+             "about a minute)", len(ids))
     aside = kernels.load_aside()
     try:
-        index = build_index(registry.load_list(i) for i in ids)
+        index = build_index(_read_lists(ids))
     except BaseException:
         _stop(aside, 0.0)
         raise
     _stop(aside, 300.0)
     path.parent.mkdir(parents=True, exist_ok=True)
-    for old in path.parent.glob("index-*.pickle"):
-        old.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    slot = path.name.split("-")[1]
+    for old in path.parent.glob(f"index-{slot}-*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    cache.write(path, index)
+    log.info("index built and cached: %d entities, %d name forms", len(index.entities), len(index.form_entity))
     return index
+
+
+def _read_lists(ids: Sequence[str]) -> Iterator[LoadedList]:
+    for list_id in ids:
+        loaded = registry.load_list(list_id)
+        log.info("read %s: %d entities", list_id, len(loaded.entities))
+        yield loaded
 
 
 class Screener:
@@ -279,6 +303,22 @@ class Screener:
                threshold: float | None = None, lists: Iterable[str] | None = None) -> list[Hit]:
         query = make_query(Party(name, country, type, birth_date, tuple(identifiers)))
         return screen_query(self.index, query, self.options(threshold, lists))
+
+    def provenance(self, options: Options) -> dict[str, Any]:
+        """What a result was screened against and how: each list's id, date, sha256 and age, and
+        which are stale, the threshold, the lists chosen, the version and the time."""
+        from datetime import UTC, datetime
+
+        from sekisho.lists.status import list_status
+
+        status = [s for s in list_status(self.index) if options.lists is None or s["id"] in options.lists]
+        return {
+            "sekisho": __version__,
+            "screened_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "threshold": options.threshold,
+            "lists": [{k: s[k] for k in ("id", "date", "sha256", "entities", "age_days", "stale")} for s in status],
+            "stale_lists": [s["id"] for s in status if s["stale"]],
+        }
 
     def compare(self, a: str, b: str, type: str | None = None) -> tuple[float, dict[str, Any]]:
         """Score name `a` against name `b` with the scorer and token weights screening uses."""

@@ -28,7 +28,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEKISHO_STALE_DAYS", "90", "Age in days after which a list snapshot is flagged as stale."),
     Setting("SEKISHO_WORKERS", "0", "Processes for batch screening; 0 means one per core."),
     Setting("SEKISHO_MAX_CANDIDATES", "96", "Candidate entities scored per query after index retrieval."),
-    Setting("SEKISHO_HTTP_TIMEOUT", "30", "Seconds before a list download gives up."),
+    Setting("SEKISHO_MAX_NAME_LENGTH", "500", "Longest name screened, in characters; a longer one is skipped "
+            "with its reason (the longest list name has under 200)."),
+    Setting("SEKISHO_HTTP_TIMEOUT", "300", "Seconds one list file's whole download may take, connection to last "
+            "byte; a slower download is abandoned and the current copy kept."),
+    Setting("SEKISHO_MAX_DOWNLOAD_MB", "500", "Largest list file a download accepts, in megabytes."),
+    Setting("SEKISHO_MAX_SHRINK", "0.10", "Share of a list's entities an update may drop before it is refused "
+            "as implausible (a cut-short file); `lists update --allow-shrink` accepts it."),
     Setting("SEKISHO_LIST_URLS", "", "Override download addresses: 'list-id=url[,list-id=url…]'."),
     Setting("SEKISHO_BUNDLED_ONLY", "0", "1 ignores downloaded and custom lists and uses the bundled "
             "snapshots only."),

@@ -121,10 +121,11 @@ def test_meti_wrong_sheet_header(tmp_path: Path) -> None:
 
 def test_downloaded_copy_wins_over_bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SEKISHO_HOME", str(tmp_path))
-    folder = registry.downloaded_dir("un-sc")
+    folder = registry.versions_dir("un-sc") / "2026-11-01_x"
     folder.mkdir(parents=True)
     shutil.copy(shared("lists", "un", "un_consolidated_20260227.xml"), folder / "consolidated.xml")
     (folder / "manifest.json").write_text('{"date": "2026-11-01", "url": "http://127.0.0.1/x"}')
+    (registry.downloaded_dir("un-sc") / "current").write_text("2026-11-01_x")
     assert registry.load_list("un-sc").version.date == "2026-11-01"
     monkeypatch.setenv("SEKISHO_BUNDLED_ONLY", "1")
     assert registry.load_list("un-sc").version.date == "2026-02-27"

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import json
+import logging
+import signal
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from sekisho import settings
-from sekisho.errors import InvalidInput, SekishoError
+from sekisho.errors import Interrupted, InvalidInput, SekishoError
 
 app = typer.Typer(help="Screen parties against US, Japanese and UN restricted lists.", no_args_is_help=True,
                   add_completion=False)
@@ -58,36 +63,52 @@ def screen(
     type_column: Annotated[str | None, typer.Option(help="Column holding person/organization.")] = None,
     dob_column: Annotated[str | None, typer.Option(help="Column holding the date of birth.")] = None,
     id_column: Annotated[str | None, typer.Option(help="Column holding an identifier.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Encoding of a CSV/JSONL --file (default: UTF-8, "
+                                                 "else detected; e.g. cp932).")] = None,
     workers: Annotated[int | None, typer.Option(help="Processes (default: SEKISHO_WORKERS, 0 = cores).")] = None,
 ) -> None:
     """Screen one NAME, or every row of --file into --out."""
-    screener = _screener()
     if file is not None:
         import tempfile
 
-        from sekisho.parties import Columns
+        from sekisho.parties import Columns, PartyFile
 
+        source = PartyFile(file, encoding)  # a file that cannot be read fails before anything is written
         cols = Columns(name_column, country_column, type_column, dob_column, id_column)
-        target = out_path or Path(tempfile.mkdtemp(prefix="sekisho-")) / "results.jsonl"
-        code = _screen_file(screener, file, target, cols, _split(lists), threshold,
-                            settings.get_int("SEKISHO_WORKERS") if workers is None else workers)
-        if out_path is None:
+        n_workers = settings.get_int("SEKISHO_WORKERS") if workers is None else workers
+        screener = _screener()
+        _warn_stale(screener)
+        if out_path is not None:
+            raise typer.Exit(_screen_file(screener, source, out_path, cols, _split(lists), threshold, n_workers))
+        with tempfile.TemporaryDirectory(prefix="sekisho-") as folder:
+            target = Path(folder) / "results.jsonl"
+            code = _screen_file(screener, source, target, cols, _split(lists), threshold, n_workers)
             _print_file_hits(target)
+            side = target.with_name(target.name + ".skipped.csv")
+            if side.exists():
+                kept = Path.cwd() / f"{file.name}.skipped.csv"
+                side.replace(kept)
+                err.print(f"skipped rows: {kept}")
         raise typer.Exit(code)
     if not name:
         raise InvalidInput("give a NAME or --file")
+    screener = _screener()
+    _warn_stale(screener)
+    options = screener.options(threshold, _split(lists))
     hits = screener.screen(name, country=country, type=type, birth_date=birth_date,
                            identifiers=identifier or (), threshold=threshold, lists=_split(lists))
     if json_out:
-        print(json.dumps({"query": name, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+        print(json.dumps({"query": name, "hits": [h.to_dict() for h in hits],
+                          "provenance": screener.provenance(options)}, ensure_ascii=False))
         return
-    _warn_stale(screener)
     if not hits:
-        out.print(f"[green]No hits[/] for {name!r} at threshold {screener.options(threshold).threshold:.2f}.")
+        out.print(f"[green]No hits[/] for {name!r} at threshold {options.threshold:.2f}.")
         return
     table = Table(title=f"Hits for {name!r}")
-    for col in ("score", "list", "entity", "list name", "matched name", "why"):
-        table.add_column(col)
+    for col in ("score", "list", "entity"):
+        table.add_column(col, no_wrap=True)  # ids are never cut, whatever the terminal's width
+    for col in ("list name", "matched name", "why"):
+        table.add_column(col, overflow="fold")
     for h in hits:
         why = ", ".join(f"{f['feature']} {f['value']:+.2f}" if f["feature"] != "name" else f"name {f['value']:.2f}"
                         for f in h.explanation["features"])
@@ -98,70 +119,84 @@ def screen(
 def _print_file_hits(results: Path) -> None:
     """Without --out: a table of every hit, one line per (row, hit)."""
     table = Table(title="Hits")
-    for col in ("row", "input name", "score", "list", "list name", "matched name"):
-        table.add_column(col)
-    for line in results.read_text("utf-8").splitlines():
-        rec = json.loads(line)
-        first = next(iter(rec["input"].values()), "")
-        for h in rec["hits"]:
-            table.add_row(str(rec["row"]), str(first), f"{h['score']:.3f}", h["list"], h["name"], h["matched_name"])
+    for col in ("row", "score", "list", "entity"):
+        table.add_column(col, no_wrap=True)
+    for col in ("input name", "list name", "matched name"):
+        table.add_column(col, overflow="fold")
+    with results.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            first = next(iter(rec["input"].values()), "")
+            for h in rec["hits"]:
+                table.add_row(str(rec["row"]), f"{h['score']:.3f}", h["list"], h["entity_id"], str(first), h["name"],
+                              h["matched_name"])
     out.print(table)
 
 
-def _screen_file(screener: Any, file: Path, out_path: Path, cols: Any, lists: list[str] | None,
+def _screen_file(screener: Any, source: Any, out_path: Path, cols: Any, lists: list[str] | None,
                  threshold: float | None, workers: int) -> int:
+    """Screen every row of `source` into `out_path`; every row ends in the results or in the
+    skipped-rows file. Exit code 2 when any row was skipped."""
     from sekisho.batch import screen_many
-    from sekisho.parties import ResultWriter, read_rows, result_record
+    from sekisho.parties import BadRow, cell_text
+    from sekisho.results import ResultWriter, result_record, skipped_path
     from sekisho.screen import Party
 
     options = screener.options(threshold, lists)
-    rows: dict[int, dict[str, Any]] = {}
-    skipped: list[tuple[int, str]] = []
+    pending: dict[int, Any] = {}  # rows sent to be screened, by row number
+    file = source.path
+
+    checked = False
 
     def parties() -> Any:
-        for i, row in enumerate(read_rows(file)):
-            if cols.name not in row:
-                raise InvalidInput(f"{file}: no column {cols.name!r}; columns are {list(row)} "
+        nonlocal checked
+        for row in source.rows():
+            if isinstance(row, BadRow):
+                writer.skip(row)
+                continue
+            if not checked and cols.name not in row.values and source.format != ".jsonl":
+                raise InvalidInput(f"{file}: no column {cols.name!r}; columns are {list(row.values)} "
                                    f"(choose one with --name-column)")
-            rows[i] = row
+            checked = True
+            name = cell_text(row.values.get(cols.name)) or ""
+            if "\n" in name and source.format == ".csv" and row.lines[0] != row.lines[1]:
+                writer.skip(BadRow(row.index, row.lines, "the name runs over a line break: a quote left open "
+                                   "in the file may have joined rows", cols.name))
+                continue
+            pending[row.index] = row
 
-            def get(c: str | None, _row: dict[str, Any] = row) -> str | None:
-                v = _row.get(c) if c else None
-                return None if v is None or str(v).strip() == "" else str(v)
+            def get(c: str | None, _values: dict[str, Any] = row.values) -> str | None:
+                return cell_text(_values.get(c)) if c else None
 
             ident = get(cols.identifier)
-            yield i, Party(str(row.get(cols.name) or ""), get(cols.country), get(cols.type), get(cols.birth_date),
-                           (ident,) if ident else ())
+            yield row.index, Party(name, get(cols.country), get(cols.type), get(cols.birth_date),
+                                   (ident,) if ident else ())
 
-    writer = ResultWriter(out_path)
-    n_hits = n_rows = 0
+    n_hits = 0
     start = time.perf_counter()
     progress = Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, disable=not err.is_terminal)
-    try:
-        with progress:
-            task = progress.add_task("screening", total=None)
-            for row, result in screen_many(screener.index, parties(), options, workers,
-                                           on_progress=lambda n: progress.advance(task, n)):
-                inputs = rows.pop(row)
-                if isinstance(result, str):
-                    skipped.append((row, f"field {cols.name!r}: {result}"))
-                    continue
-                n_rows += 1
-                n_hits += bool(result)
-                writer.write(result_record(row, inputs, [h.to_dict() for h in result]))
-    finally:
-        writer.close()
+    with _interruptible(f"no results written; {out_path} is as it was"), \
+            ResultWriter(out_path, inputs=[file]) as writer, progress:
+        task = progress.add_task("screening", total=None)
+        for index, result in screen_many(screener.index, parties(), options, workers,
+                                         on_progress=lambda n: progress.advance(task, n)):
+            row = pending.pop(index)
+            if isinstance(result, str):
+                writer.skip(BadRow(index, row.lines, result, cols.name))
+                continue
+            n_hits += bool(result)
+            writer.write(result_record(index, row.values, [h.to_dict() for h in result]))
     elapsed = time.perf_counter() - start
-    err.print(f"{n_rows} rows screened in {elapsed:.1f}s, {n_hits} with hits, {len(skipped)} skipped -> {out_path}")
-    for row, message in skipped[:20]:
-        err.print(f"[yellow]skipped[/] {file}, row {row}: {message}")
-    if skipped:
-        side = out_path.with_name(out_path.name + ".skipped.csv")
-        with side.open("w", encoding="utf-8", newline="") as fh:
-            fh.write("row,error\n")
-            for row, message in skipped:
-                fh.write(f"{row},\"{message.replace(chr(34), chr(39))}\"\n")
+    read_as = f" (read as {source.encoding}, detected)" if source.encoding_how == "detected" else ""
+    err.print(f"{writer.rows + writer.skipped} rows read{read_as}: {writer.rows} screened in {elapsed:.1f}s, "
+              f"{n_hits} with hits, {writer.skipped} skipped -> {out_path}")
+    if writer.skipped:
+        side = skipped_path(out_path)
+        with side.open(encoding="utf-8", newline="") as fh:
+            for rec in list(csv.DictReader(fh))[:20]:
+                where = f"line {rec['line']}" if rec["line"] else f"row {rec['row']}"
+                err.print(f"[yellow]skipped[/] {file}, {where}: {rec['reason']}")
         err.print(f"all skipped rows: {side}")
         return 2
     return 0
@@ -184,6 +219,17 @@ def compare(
         out.print(f"  {t['query'] or '—':>20} ~ {t['list'] or '—':<20} sim {t['similarity']:.2f} weight {t['weight']}")
     for f in explanation["features"]:
         out.print(f"  {f['feature']}: {f['value']:+.3f}  {f['detail']}")
+
+
+@contextlib.contextmanager
+def _interruptible(outcome: str) -> Iterator[None]:
+    """Ctrl-C (and SIGTERM, see main) end the block with one clear line saying what was left."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted: {outcome}", 130) from None
+    except Interrupted as exc:
+        raise Interrupted(f"{exc.message}: {outcome}", exc.exit_code) from None
 
 
 def _warn_stale(screener: Any) -> None:
@@ -227,36 +273,56 @@ def lists_import(
     file: Annotated[Path, typer.Argument(help="CSV: id, name, aliases (';'), type, country, …")],
     name: Annotated[str, typer.Option("--name", help="List id to create or replace.")],
     source: Annotated[str, typer.Option("--source", help="Only 'custom' is supported.")] = "custom",
+    encoding: Annotated[str | None, typer.Option(help="The file's encoding (default: UTF-8, else detected; "
+                                                 "e.g. cp932).")] = None,
 ) -> None:
-    """Import (or replace) a custom block-list."""
-    import shutil
+    """Import (or replace) a custom block-list. The whole file is checked before anything is kept."""
     from datetime import date
 
+    from sekisho.fileops import remove_stale, temp_name
     from sekisho.lists import registry
-    from sekisho.lists.custom import load_custom
+    from sekisho.lists.custom import load_custom, parse_custom
+    from sekisho.lists.diff import diff_entities
     from sekisho.lists.model import ListVersion
+    from sekisho.textfile import read_text
 
     if source != "custom":
         raise InvalidInput("--source must be 'custom'")
-    if not registry.CUSTOM_NAME.match(name) or name in registry.SPECS:
+    if not registry.CUSTOM_NAME.fullmatch(name) or name in registry.SPECS:
         raise InvalidInput(f"--name {name!r}: use 2-41 lower-case letters, digits, '-' or '_', not an official id")
-    if not file.exists():
-        raise InvalidInput(f"{file}: no such file")
+    if not file.is_file():
+        raise InvalidInput(f"{file}: {'is a folder, not a file' if file.is_dir() else 'no such file'}")
+    text, read_as = read_text(file, encoding)
     version = ListVersion(name, "CUSTOM", name, date.today().isoformat(), "", (str(file),))
-    entities = load_custom(name, version, file)  # validates the whole file before anything is copied
-    folder = registry.custom_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{name}.csv.tmp"
-    shutil.copyfile(file, tmp)
-    tmp.replace(folder / f"{name}.csv")
-    out.print(f"imported {len(entities)} entities into list {name!r}")
+    entities = parse_custom(name, version, file, text)
+    target = registry.custom_dir() / f"{name}.csv"
+    previous = load_custom(name, version, target) if target.exists() else None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target, "tmp")
+    tmp = temp_name(target, "tmp")
+    tmp.write_text(text, "utf-8")  # kept as UTF-8, whatever it was read as
+    tmp.replace(target)
+    how = f" (read as {read_as})" if read_as not in ("utf-8", "utf-8-sig") else ""
+    if previous is None:
+        out.print(f"imported {len(entities)} entities into list {name!r}{how}")
+    else:
+        change = diff_entities(previous, entities)
+        out.print(f"replaced list {name!r}: {len(previous)} -> {len(entities)} entities "
+                  f"({change.summary()}){how}")
 
 
 @lists_app.command("update")
 def lists_update(
     ids: Annotated[list[str] | None, typer.Argument(help="List ids (default: all with a download address).")] = None,
+    allow_shrink: Annotated[bool, typer.Option("--allow-shrink", help="Accept a list that lost more entities "
+                                               "than SEKISHO_MAX_SHRINK allows.")] = False,
+    allow_older: Annotated[bool, typer.Option("--allow-older", help="Accept a list dated before the current "
+                                              "copy.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Accept whatever parses: skip every plausibility "
+                                        "check.")] = False,
 ) -> None:
-    """Download the official files (needs network); a failed download keeps the current copy."""
+    """Download the official files (needs network). A download that fails, does not parse or is
+    implausible (shrunk, older, cut short) keeps the current copy."""
     from sekisho.lists import registry
     from sekisho.lists.fetch import update
 
@@ -265,11 +331,21 @@ def lists_update(
     failed = 0
     for list_id in chosen:
         try:
-            result = update(list_id)
-            out.print(f"[green]updated[/] {list_id}: {result['entities']} entities, {result['date']}")
+            with _interruptible(f"{list_id} not updated; the current copy is kept"):
+                result = update(list_id, allow_shrink=allow_shrink, allow_older=allow_older, force=force)
+        except Interrupted:
+            raise
         except SekishoError as exc:
             failed += 1
             err.print(f"[red]{list_id}[/]: {exc.message}")
+            continue
+        prev = result["previous"]
+        if result["status"] == "unchanged":
+            out.print(f"[green]unchanged[/] {list_id}: the download is the copy in use ({prev['date']}, "
+                      f"{prev['entities']:,} entities)")
+        else:
+            out.print(f"[green]updated[/] {list_id}: {prev['date']} -> {result['date']} ({result['date_source']}), "
+                      f"{prev['entities']:,} -> {result['entities']:,} entities")
     if failed:
         raise typer.Exit(1)
 
@@ -306,9 +382,29 @@ def settings_cmd() -> None:
     out.print(table)
 
 
+class _Messages(logging.Handler):
+    """The library's progress and warnings (logger "sekisho") as lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        style = "yellow" if record.levelno >= logging.WARNING else "dim"
+        err.print(f"[{style}]{record.getMessage()}[/]", highlight=False)
+
+
+def _on_sigterm(signum: int, _frame: object) -> None:
+    raise Interrupted("stopped by SIGTERM", 128 + signum)
+
+
 def main() -> None:
+    log = logging.getLogger("sekisho")
+    log.addHandler(_Messages())
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         app()
+    except Interrupted as exc:
+        err.print(f"[red]{exc.message}[/]")
+        sys.exit(exc.exit_code)
     except SekishoError as exc:
         err.print(f"[red]error:[/] {exc.message}")
         sys.exit(1)

@@ -10,19 +10,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from sekisho.errors import ListFormatError
-from sekisho.lists.common import clean, csv_records, parse_dates, read_text
+from sekisho.lists.common import clean, csv_records, parse_dates
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
+from sekisho.textfile import read_text
 
 REQUIRED = ("id", "name")
 OPTIONAL = ("aliases", "type", "country", "birth_date", "identifiers", "program", "remarks")
 
 
-def load_custom(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
+def load_custom(list_id: str, version: ListVersion, path: Path, encoding: str | None = None) -> list[Entity]:
+    """The entities of a custom list file: UTF-8, or the encoding given or else detected (an
+    Excel CSV from Japan is often cp932); undecodable bytes are an error naming their line."""
+    text, _ = read_text(path, encoding)
+    return parse_custom(list_id, version, path, text)
+
+
+def parse_custom(list_id: str, version: ListVersion, path: Path, text: str) -> list[Entity]:
     entities: list[Entity] = []
     seen: set[str] = set()
-    for line, rec in csv_records(path, read_text(path, ("utf-8-sig", "cp1252")), REQUIRED):
+    for line, rec in csv_records(path, text, REQUIRED):
         ident, name = clean(rec.get("id")), clean(rec.get("name"))
         if not ident:
             raise ListFormatError(str(path), "empty id", row=line, field="id")

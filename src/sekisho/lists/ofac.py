@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from sekisho.lists.common import clean, csv_rows, parse_dates, read_text
@@ -148,3 +149,18 @@ def _bad(path: Path, row: int, field: str | None, message: str) -> Exception:
     from sekisho.errors import ListFormatError
 
     return ListFormatError(str(path), message, row=row, field=field)
+
+
+END_MARK = b"\x1a"
+
+
+def missing_end_mark(paths: Sequence[Path]) -> str | None:
+    """OFAC ends each file of a legacy CSV set with an end-of-file byte (0x1A), after the last
+    record: a download cut at a line boundary parses as a shorter list, but lacks it."""
+    for path in paths:
+        if path.exists():
+            with path.open("rb") as fh:
+                fh.seek(max(path.stat().st_size - 8, 0))
+                if END_MARK not in fh.read():
+                    return f"{path.name} does not end with OFAC's end-of-file mark (0x1A): it looks cut short"
+    return None

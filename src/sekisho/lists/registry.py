@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from sekisho import settings
 from sekisho.errors import NotFound
@@ -25,8 +26,8 @@ from sekisho.lists.isn import load_isn
 from sekisho.lists.meti import load_meti
 from sekisho.lists.model import Entity, ListVersion, LoadedList
 from sekisho.lists.mof import load_mof
-from sekisho.lists.ofac import load_ofac
-from sekisho.lists.un import load_un
+from sekisho.lists.ofac import load_ofac, missing_end_mark
+from sekisho.lists.un import generated_date, load_un
 
 Loader = Callable[[str, ListVersion, Sequence[Path], list[str]], list[Entity]]
 
@@ -47,6 +48,10 @@ class ListSpec:
     files: tuple[SourceFile, ...]
     loader: Loader
     note: str = ""
+    # the publication date the files state (None where the format states none: the server's
+    # Last-Modified is taken then), and a check that a download is whole, beyond parsing
+    stated_date: Callable[[Sequence[Path]], str | None] | None = None
+    cut_short: Callable[[Sequence[Path]], str | None] | None = None
 
 
 def _csl(list_id: str, version: ListVersion, paths: Sequence[Path], warnings: list[str]) -> list[Entity]:
@@ -89,11 +94,13 @@ SPECS: dict[str, ListSpec] = {s.id: s for s in (
              (SourceFile("us/ofac_sdn_20240503.csv", _OFAC + "SDN.CSV", "sdn.csv"),
               SourceFile(None, _OFAC + "ALT.CSV", "alt.csv"),
               SourceFile(None, _OFAC + "ADD.CSV", "add.csv")), _ofac,
-             "Bundled snapshot has no alt/add files: aliases and identifiers come from Remarks."),
+             "Bundled snapshot has no alt/add files: aliases and identifiers come from Remarks.",
+             cut_short=missing_end_mark),
     ListSpec("us-ofac-cons", "US", "OFAC Consolidated (non-SDN) lists", "2025-01-01",
              (SourceFile("us/ofac_cons_2025/cons_prim.csv", _OFAC + "CONS_PRIM.CSV", "cons_prim.csv"),
               SourceFile("us/ofac_cons_2025/cons_alt.csv", _OFAC + "CONS_ALT.CSV", "cons_alt.csv"),
-              SourceFile("us/ofac_cons_2025/cons_add.csv", _OFAC + "CONS_ADD.CSV", "cons_add.csv")), _ofac),
+              SourceFile("us/ofac_cons_2025/cons_add.csv", _OFAC + "CONS_ADD.CSV", "cons_add.csv")), _ofac,
+             cut_short=missing_end_mark),
     ListSpec("us-bis-dpl", "US", "BIS Denied Persons List", "2019-07-01",
              (SourceFile("us/bis_dpl_2019.txt", "https://www.bis.doc.gov/dpl/dpl.txt", "dpl.txt"),),
              _one(load_dpl)),
@@ -112,7 +119,7 @@ SPECS: dict[str, ListSpec] = {s.id: s for s in (
     ListSpec("un-sc", "UN", "UN Security Council Consolidated List", "2026-02-27",
              (SourceFile("un/un_consolidated_20260227.xml",
                          "https://scsanctions.un.org/resources/xml/en/consolidated.xml", "consolidated.xml"),),
-             _one(load_un)),
+             _one(load_un), stated_date=lambda paths: generated_date(paths[0])),
 )}
 
 CUSTOM_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{1,40}$")
@@ -149,13 +156,28 @@ def _manifest(folder: Path) -> dict[str, str] | None:
     return data if isinstance(data, dict) else None
 
 
+def versions_dir(list_id: str) -> Path:
+    """Every downloaded version of a list, a folder each (`<date>_<sha256 prefix>`), kept."""
+    return downloaded_dir(list_id) / "versions"
+
+
+def current_version_dir(list_id: str) -> Path | None:
+    """The downloaded version in use: the one the `current` file names (replaced atomically by an
+    update, so a reader sees the old version or the new one, never a mix)."""
+    pointer = downloaded_dir(list_id) / "current"
+    if settings.get("SEKISHO_BUNDLED_ONLY") == "1" or not pointer.is_file():
+        return None
+    folder = versions_dir(list_id) / pointer.read_text("utf-8").strip()
+    return folder if (folder / "manifest.json").is_file() else None
+
+
 def resolve(list_id: str) -> tuple[list[Path], str, str | None]:
     """(files, snapshot date, source url) for a list, preferring a downloaded copy over the bundled one."""
     if list_id in SPECS:
         spec = SPECS[list_id]
-        folder = downloaded_dir(list_id)
-        manifest = _manifest(folder)
-        if manifest is not None:
+        folder = current_version_dir(list_id)
+        manifest = _manifest(folder) if folder is not None else None
+        if folder is not None and manifest is not None:
             return ([folder / f.filename for f in spec.files], manifest["date"], manifest.get("url"))
         paths = [bundled_dir() / f.bundled if f.bundled else Path("/nonexistent") / f.filename
                  for f in spec.files]
@@ -165,6 +187,18 @@ def resolve(list_id: str) -> tuple[list[Path], str, str | None]:
         meta = _manifest(custom_dir() / list_id) or {}
         return [path], meta.get("date", date.fromtimestamp(path.stat().st_mtime).isoformat()), None
     raise NotFound(f"unknown list {list_id!r}; known lists: {', '.join(all_ids())}")
+
+
+def current_facts(list_id: str) -> dict[str, Any]:
+    """Date, entity count and sha256 of the copy of an official list in use, and where it is."""
+    folder = current_version_dir(list_id)
+    manifest = _manifest(folder) if folder is not None else None
+    if manifest is not None:
+        return {"date": manifest["date"], "entities": int(manifest["entities"]), "sha256": manifest["sha256"],
+                "where": "downloaded"}
+    loaded = load_list(list_id)
+    return {"date": loaded.version.date, "entities": len(loaded.entities), "sha256": loaded.version.sha256,
+            "where": "bundled"}
 
 
 def load_list(list_id: str) -> LoadedList:
