@@ -1,8 +1,14 @@
+import json
 import multiprocessing as mp
 import os
+import random
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -149,3 +155,76 @@ def test_a_caller_that_stops_reading_early_leaves_no_worker(screener: Any, monke
     assert next(results)[0] == 0
     results.close()
     assert not mp.active_children()
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as fh:
+            found += [int(c) for c in fh.read().split()]
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a dead child waits for its new parent to reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _screening_process(tmp_path: Path, delay: float = 1.0) -> tuple[subprocess.Popen[str], list[int], Path]:
+    """`sekisho screen --file` on 2 processes over 150,000 distinct made-up names, `delay` seconds
+    after its worker started (early on, the kernels are still being loaded)."""
+    rng = random.Random(5)
+    syllables = ["ka", "to", "mi", "ra", "zen", "lo", "vich", "shan", "gor", "el", "tek", "nor", "bu", "qu"]
+    src = tmp_path / "parties.jsonl"
+    with src.open("w") as fh:
+        for _ in range(150_000):
+            name = " ".join("".join(rng.choice(syllables) for _ in range(3)).title() for _ in range(2))
+            fh.write(json.dumps({"name": name}) + "\n")
+    dest = tmp_path / "out.jsonl"
+    dest.write_text("earlier results\n")
+    proc = subprocess.Popen([sys.executable, "-m", "sekisho", "screen", "--file", str(src), "--out", str(dest),
+                             "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (workers := _children(proc.pid)):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    time.sleep(delay)
+    assert proc.poll() is None, "the run ended before it could be stopped"
+    return proc, workers, dest
+
+
+def _gone(pids: list[int], within: float = 10.0) -> bool:
+    deadline = time.monotonic() + within
+    while any(_running(p) for p in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize(("sig", "delay"), [(signal.SIGTERM, 0.0), (signal.SIGTERM, 0.3), (signal.SIGTERM, 1.5),
+                                            (signal.SIGINT, 1.0)])
+def test_a_stopped_batch_ends_cleanly(screener: Any, tmp_path: Path, sig: int, delay: float) -> None:
+    proc, workers, dest = _screening_process(tmp_path, delay)
+    proc.send_signal(sig)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + sig, err
+    assert f"no results written; {dest} is as it was" in err.splitlines()[-1]
+    assert dest.read_text() == "earlier results\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "parties.jsonl"]
+    assert _gone(workers)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_with_a_killed_parent(screener: Any, tmp_path: Path) -> None:
+    proc, workers, dest = _screening_process(tmp_path)
+    proc.kill()
+    proc.communicate(timeout=60)
+    assert _gone(workers, within=5.0)
+    assert dest.read_text() == "earlier results\n"  # the unfinished results keep their .partial name
+    assert [p.name.endswith(".partial") for p in tmp_path.iterdir() if p.name.startswith(".")] == [True]

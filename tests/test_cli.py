@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -126,3 +128,115 @@ def test_settings_documented() -> None:
     assert code == 0
     for s in settings.SETTINGS:
         assert s.name in readme, f"{s.name} missing from README"
+
+
+def _screen_file(*args: str) -> Any:
+    return runner.invoke(app, ["screen", *args, "--workers", "1"])
+
+
+def test_out_equal_to_file_is_refused_and_the_input_kept(tmp_path: Path) -> None:
+    src = tmp_path / "parties.csv"
+    src.write_text("name\nAir Koryo\n")
+    result = _screen_file("--file", str(src), "--out", str(tmp_path / "." / "parties.csv"))
+    assert result.exit_code != 0 and "is the input file" in str(result.exception)
+    assert src.read_text() == "name\nAir Koryo\n"
+
+
+def test_failed_run_leaves_earlier_results_and_missing_input_makes_none(tmp_path: Path) -> None:
+    dest = tmp_path / "out.jsonl"
+    dest.write_text("earlier results\n")
+    src = tmp_path / "p.csv"
+    src.write_text("company\nAir Koryo\n")
+    result = _screen_file("--file", str(src), "--out", str(dest))  # no "name" column
+    assert "no column 'name'" in str(result.exception)
+    assert dest.read_text() == "earlier results\n" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "out.jsonl", "p.csv"]
+    result = _screen_file("--file", str(tmp_path / "none.csv"), "--out", str(tmp_path / "new.jsonl"))
+    assert "none.csv: no such file" in str(result.exception) and not (tmp_path / "new.jsonl").exists()
+
+
+def test_every_row_is_screened_or_skipped_with_its_reason(tmp_path: Path) -> None:
+    src = tmp_path / "p.csv"
+    src.write_text('name,country\nAir Koryo,KP\n"Toyota Motor\nSony Group",JP\nAcme,US,extra\n😀😀,JP\n'
+                   + "x" * 600 + ',JP\n,JP\nHitachi,JP\n"Open,IT\nLast,DE\n')
+    dest = tmp_path / "out.jsonl"
+    result = _screen_file("--file", str(src), "--out", str(dest))
+    assert result.exit_code == 2
+    screened = [json.loads(line) for line in dest.read_text().splitlines()]
+    with (tmp_path / "out.jsonl.skipped.csv").open(encoding="utf-8", newline="") as fh:
+        skipped = list(csv.DictReader(fh))
+    assert [r["row"] for r in screened] == [0, 6]
+    assert [(r["row"], r["line"]) for r in skipped] == [("1", "3-4"), ("2", "5"), ("3", "6"), ("4", "7"),
+                                                         ("5", "8"), ("7", "10-11")]
+    reasons = [r["reason"] for r in skipped]
+    assert "runs over a line break" in reasons[0] and reasons[1] == "3 fields where the header has 2"
+    assert "no letters or digits" in reasons[2] and "SEKISHO_MAX_NAME_LENGTH" in reasons[3]
+    assert reasons[4] == "empty name" and "a quote left open" in reasons[5]
+    assert "8 rows read: 2 screened" in result.stderr and "6 skipped" in result.stderr
+
+
+def test_cp932_party_file_matches_a_cp932_block_list(tmp_path: Path) -> None:
+    block = tmp_path / "block.csv"
+    block.write_bytes("id,name,type\nM1,三菱電機株式会社,organization\n".encode("cp932"))
+    code, out = run("lists", "import", str(block), "--name", "jp-block")
+    assert code == 0 and "read as cp932" in out
+    src = tmp_path / "p.csv"
+    src.write_bytes("name\n三菱電機株式会社\n東京エレクトロン株式会社\n".encode("cp932"))
+    dest = tmp_path / "out.jsonl"
+    result = _screen_file("--file", str(src), "--out", str(dest), "--lists", "jp-block")
+    assert result.exit_code == 0 and "read as cp932, detected" in result.stderr
+    rows = [json.loads(line) for line in dest.read_text().splitlines()]
+    assert rows[0]["input"]["name"] == "三菱電機株式会社" and rows[0]["hits"][0]["entity_id"] == "jp-block:M1"
+    assert rows[1]["hits"] == []
+
+
+def test_stale_lists_are_flagged_on_stderr_and_in_the_json(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["screen", "Air Koryo", "--json"])
+    data = json.loads(result.stdout)
+    assert "WARNING" in result.stderr and "us-ofac-sdn (2024-05-03)" in result.stderr
+    prov = data["provenance"]
+    assert "us-ofac-sdn" in prov["stale_lists"] and prov["threshold"] == 0.8
+    sdn = next(x for x in prov["lists"] if x["id"] == "us-ofac-sdn")
+    assert sdn["stale"] and sdn["date"] == "2024-05-03" and len(sdn["sha256"]) == 64
+    src = tmp_path / "p.csv"
+    src.write_text("name\nAir Koryo\n")
+    result = _screen_file("--file", str(src), "--out", str(tmp_path / "o.jsonl"))
+    assert "WARNING" in result.stderr and "older than 90 days" in result.stderr
+
+
+def test_screen_file_without_out_leaves_no_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    src = tmp_path / "p.csv"
+    src.write_text("name\nAir Koryo\n")
+    result = _screen_file("--file", str(src))
+    assert result.exit_code == 0 and "us-ofac-sdn" in result.stdout
+    assert list(tmp.iterdir()) == []
+
+
+def test_narrow_terminal_never_cuts_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    from sekisho.cli import app as cli
+
+    monkeypatch.setattr(cli, "out", cli.Console(width=60, force_terminal=False))
+    result = runner.invoke(app, ["screen", "Air Koryo"])
+    assert result.exit_code == 0
+    assert "us-ofac-sdn:" in result.stdout and "…" not in result.stdout
+    ids = {line.split("│")[3].strip() for line in result.stdout.splitlines() if "us-ofac-sdn:" in line}
+    assert all(i.startswith("us-ofac-sdn:") and i.split(":")[1].isdigit() for i in ids), ids
+
+
+def test_import_refuses_bad_names_and_says_what_a_replacement_changed(tmp_path: Path) -> None:
+    src = tmp_path / "block.csv"
+    src.write_text("id,name\nB1,Example Photonics\nB2,Example Optics\n")
+    result = runner.invoke(app, ["lists", "import", str(src), "--name", "nl\n"])
+    assert result.exit_code != 0 and "--name 'nl\\n'" in str(result.exception)
+    code, out = run("lists", "import", str(src), "--name", "acme-two")
+    assert code == 0 and "imported 2 entities" in out
+    src.write_text("id,name\nB1,Example Photonics Ltd\nB3,Example Lasers\nB4,Example Fibres\n")
+    code, out = run("lists", "import", str(src), "--name", "acme-two")
+    assert code == 0 and "replaced list 'acme-two': 2 -> 3 entities (2 added, 1 removed, 1 changed)" in out

@@ -131,3 +131,33 @@ def test_each_entity_keeps_its_best_form_though_lower_ceilings_go_unscored(scree
     best = best_per_entity(index, query, ceilings, weights, options)
     assert {eid: (s.score, -s.form_id) for eid, s in best.items()} == every
     assert len(ceilings) > len(every)  # there were relatives' forms to skip
+
+
+@pytest.mark.parametrize("name", ["!!!", "---", "😀😀", "\u200b\u200d", "\x01\x02\x7f", "・・", "＊"])
+def test_names_with_nothing_to_screen_are_refused_not_reported_clean(screener: Any, name: str) -> None:
+    [result] = screen_partition(screener.index, [Party(name)], Options(threshold=0.8))
+    assert isinstance(result, str) and "no letters or digits" in result
+    with pytest.raises(InvalidInput, match="nothing to screen"):
+        screener.screen(name)
+
+
+def test_overlong_names_are_refused_with_the_limit(screener: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    [result] = screen_partition(screener.index, [Party("Air Koryo " * 10_000)], Options(threshold=0.8))
+    assert result == "name of 100,000 characters, longer than SEKISHO_MAX_NAME_LENGTH=500"
+    monkeypatch.setenv("SEKISHO_MAX_NAME_LENGTH", "5")
+    with pytest.raises(InvalidInput, match="SEKISHO_MAX_NAME_LENGTH=5"):
+        screener.screen("Air Koryo")
+
+
+def test_longest_list_names_are_within_the_name_limit(screener: Any) -> None:
+    """The default limit must never refuse a name as long as one a list gives."""
+    from sekisho import settings as config
+
+    longest = max(len(n) for lst in screener.index.lists for n in _names_of(lst))
+    assert longest < int(config.default("SEKISHO_MAX_NAME_LENGTH"))
+
+
+def _names_of(list_id: str) -> list[str]:
+    from sekisho.lists import registry
+
+    return [n.value for e in registry.load_list(list_id).entities for n in e.names]

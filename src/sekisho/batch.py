@@ -17,6 +17,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext
 from typing import Any
 
+from sekisho import stop
 from sekisho.errors import SekishoError
 from sekisho.match.index import Index
 from sekisho.screen import Hit, Options, Party, screen_partition, warm_up
@@ -208,10 +209,22 @@ def screen_many(
     with a process pool, a second fork and the pool's feeder and collector threads took 0.2 s of
     the two cores at 20,000 parties (1.5 s), while this process idled.
     """
-    n = workers or os.cpu_count() or 1
+    with stop.deferred():  # a SIGTERM or Ctrl-C ends the run between chunks (see stop.py)
+        yield from _screen_many(index, parties, options, workers or os.cpu_count() or 1, chunk_size, on_progress)
+
+
+def _screen_many(
+    index: Index,
+    parties: Iterable[tuple[int, Party]],
+    options: Options,
+    n: int,
+    chunk_size: int,
+    on_progress: Callable[[int], Any] | None,
+) -> Iterator[tuple[int, Result]]:
     planner, results = _Planner(chunk_size, MEMO_SIZE), _Results()
     if n <= 1 or "fork" not in mp.get_all_start_methods():
         for chunk in planner.chunks(parties):
+            stop.check()
             yield from results.rows(chunk, screen_partition(index, chunk.novel, options))
             if on_progress:
                 on_progress(len(chunk.rows))
@@ -244,6 +257,7 @@ def screen_many(
                 ready += 1
 
         for seq, chunk in enumerate(planner.chunks(parties)):
+            stop.check()
             chunks[seq] = chunk
             worker = min(helpers, key=lambda w: len(w.held))
             if chunk.novel and len(worker.held) < QUEUED:
@@ -252,6 +266,7 @@ def screen_many(
                 done[seq] = screen_partition(index, chunk.novel, options)
             yield from report()
         while chunks:  # the rest are with the workers
+            stop.check()
             # rather than wait, screen here too the chunk a worker would come to last (not the one it
             # is on): whichever result comes first is taken, and a worker still busy is stopped
             spare = max((seq for w in helpers for seq in w.held[1:] if seq not in done), default=None)

@@ -119,8 +119,8 @@ class PartyFile:
                     else:
                         yield Row(index, lines, dict(zip(header, record, strict=True)))
                     index += 1
-            except UnicodeDecodeError as exc:
-                raise decode_error(self.path, self.encoding or "", exc, reader.line_num + 1) from None
+            except UnicodeDecodeError:
+                raise decode_error(self.path, self.encoding or "") from None
 
     def _jsonl(self) -> Iterator[Row | BadRow]:
         with self._text() as fh:
@@ -140,8 +140,8 @@ class PartyFile:
                         else:
                             yield BadRow(index, lines, f"a JSON {type(obj).__name__}, not an object")
                     index += 1
-            except UnicodeDecodeError as exc:
-                raise decode_error(self.path, self.encoding or "", exc, line_no + 1) from None
+            except UnicodeDecodeError:
+                raise decode_error(self.path, self.encoding or "") from None
 
     def _xlsx(self) -> Iterator[Row | BadRow]:
         wb = self._workbook

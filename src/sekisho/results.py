@@ -127,12 +127,17 @@ def _records(spool: Path) -> Iterator[dict[str, Any]]:
             yield json.loads(line)
 
 
+def _scalar(value: Any) -> Any:
+    """An input value for a cell: nested values (a JSONL object's lists and objects) as JSON."""
+    return json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict | list) else value
+
+
 def _flat(record: dict[str, Any], columns: Sequence[str]) -> list[Any]:
     """One results row: the row number, every input column, the top hit and all hits as JSON."""
     hits = record["hits"]
     top = hits[0] if hits else {}
     inputs = record["input"]
-    return [record["row"], *(inputs.get(c) for c in columns), len(hits), top.get("score"), top.get("list"),
+    return [record["row"], *(_scalar(inputs.get(c)) for c in columns), len(hits), top.get("score"), top.get("list"),
             top.get("entity_id"), top.get("name"), json.dumps(hits, ensure_ascii=False, default=str)]
 
 
@@ -178,9 +183,7 @@ def _to_parquet(spool: Path, dest: Path, columns: Sequence[str]) -> None:
     n_inputs = len(columns)
 
     def text(value: Any) -> str | None:
-        if value is None or isinstance(value, str):
-            return value
-        return json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict | list) else str(value)
+        return value if value is None or isinstance(value, str) else str(value)
 
     with pq.ParquetWriter(dest, schema) as writer:
         batch: list[list[Any]] = []

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from sekisho import __version__, settings
+from sekisho import __version__, settings, stop
 from sekisho.errors import InvalidInput
 from sekisho.fileops import remove_stale
 from sekisho.lists import registry
@@ -252,7 +252,8 @@ def load_index(list_ids: Sequence[str] | None = None, rebuild: bool = False) -> 
              "about a minute)", len(ids))
     aside = kernels.load_aside()
     try:
-        index = build_index(_read_lists(ids))
+        with stop.deferred():  # a signal ends the build between lists, not inside compiled code
+            index = build_index(_read_lists(ids))
     except BaseException:
         _stop(aside, 0.0)
         raise
@@ -269,6 +270,7 @@ def load_index(list_ids: Sequence[str] | None = None, rebuild: bool = False) -> 
 
 def _read_lists(ids: Sequence[str]) -> Iterator[LoadedList]:
     for list_id in ids:
+        stop.check()
         loaded = registry.load_list(list_id)
         log.info("read %s: %d entities", list_id, len(loaded.entities))
         yield loaded

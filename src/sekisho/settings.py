@@ -29,7 +29,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEKISHO_WORKERS", "0", "Processes for batch screening; 0 means one per core."),
     Setting("SEKISHO_MAX_CANDIDATES", "96", "Candidate entities scored per query after index retrieval."),
     Setting("SEKISHO_MAX_NAME_LENGTH", "500", "Longest name screened, in characters; a longer one is skipped "
-            "with its reason (the longest list name has under 200)."),
+            "with its reason (longer than any list name)."),
     Setting("SEKISHO_HTTP_TIMEOUT", "300", "Seconds one list file's whole download may take, connection to last "
             "byte; a slower download is abandoned and the current copy kept."),
     Setting("SEKISHO_MAX_DOWNLOAD_MB", "500", "Largest list file a download accepts, in megabytes."),
@@ -48,6 +48,10 @@ def get(name: str) -> str:
     if name not in _BY_NAME:
         raise KeyError(name)
     return os.environ.get(name, _BY_NAME[name].default)
+
+
+def default(name: str) -> str:
+    return _BY_NAME[name].default
 
 
 def get_float(name: str) -> float:

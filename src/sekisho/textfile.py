@@ -52,10 +52,24 @@ def detect_encoding(path: Path, declared: str | None = None) -> tuple[str, str]:
     return check_encoding(best.encoding), "detected"
 
 
-def decode_error(path: Path, encoding: str, exc: UnicodeDecodeError, line: int | None) -> ListFormatError:
-    """The error for bytes that do not decode in the encoding chosen for a file."""
-    return ListFormatError(str(path), f"bytes {exc.object[exc.start:exc.start + 8]!r} are not {encoding}; "
-                           "say the file's encoding with --encoding", row=line)
+def decode_error(path: Path, encoding: str) -> ListFormatError:
+    """The error for bytes of a file that do not decode in the encoding chosen for it, naming the
+    line they are on (a text reader decodes ahead in blocks, so it cannot say)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 1
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                # the decoder may hold back a few bytes of an unfinished character from the block before
+                start = max(exc.start - len(exc.object) + len(block), 0)
+                lines += block[:start].count(b"\n")
+                bad = block[start:start + 8]
+                return ListFormatError(str(path), f"bytes {bad!r} are not {encoding}; say the file's encoding "
+                                       "with --encoding", row=lines)
+            lines += block.count(b"\n")
+    return ListFormatError(str(path), f"the file ends inside a character: not {encoding}", row=lines)
 
 
 def read_text(path: Path, declared: str | None = None) -> tuple[str, str]:
@@ -64,5 +78,5 @@ def read_text(path: Path, declared: str | None = None) -> tuple[str, str]:
     data = path.read_bytes()
     try:
         return data.decode(encoding), encoding
-    except UnicodeDecodeError as exc:
-        raise decode_error(path, encoding, exc, data[: exc.start].count(b"\n") + 1) from None
+    except UnicodeDecodeError:
+        raise decode_error(path, encoding) from None

@@ -113,10 +113,11 @@ def test_list_cut_at_a_line_boundary_is_refused(
     half = data[: data.index(b"\n", len(data) // 2) + 1]
     (www / "SDN.CSV").write_bytes(half)
     monkeypatch.setenv("SEKISHO_LIST_URLS", f"us-ofac-sdn={server}")
-    with pytest.raises(Refused, match="sdn.csv does not end with OFAC's end-of-file mark"):
+    with pytest.raises(Refused, match=r"sdn.csv does not end with OFAC's end-of-file mark"):
         update("us-ofac-sdn")
     (www / "SDN.CSV").write_bytes(half + b"\x1a")  # even with the mark, so small a list is implausible
-    with pytest.raises(Refused, match=r"5,017 entities, 66.5% fewer than the current copy \(bundled, 2024-05-03, 14,965 entities\)"):
+    with pytest.raises(Refused, match=r"5,017 entities, 66.5% fewer than the current copy "
+                                      r"\(bundled, 2024-05-03, 14,965 entities\)"):
         update("us-ofac-sdn")
     assert registry.current_facts("us-ofac-sdn")["entities"] == 14965
     assert not _staging_left(home)
@@ -124,7 +125,7 @@ def test_list_cut_at_a_line_boundary_is_refused(
     dpl = shared("lists", "us", "bis_dpl_2019.txt").read_bytes()
     (www / "dpl.txt").write_bytes(dpl[: dpl.index(b"\n", len(dpl) // 2) + 1])
     monkeypatch.setenv("SEKISHO_LIST_URLS", f"us-bis-dpl={server}dpl.txt")
-    with pytest.raises(Refused, match="fewer than the current copy .*546 entities"):
+    with pytest.raises(Refused, match=r"fewer than the current copy .*546 entities"):
         update("us-bis-dpl")
     accepted = update("us-bis-dpl", allow_shrink=True)
     assert accepted["status"] == "updated" and accepted["entities"] < 300
@@ -174,7 +175,7 @@ def test_download_is_bounded_in_time_and_size(
     monkeypatch.setenv("SEKISHO_LIST_URLS", f"un-sc={server}trickle")
     monkeypatch.setenv("SEKISHO_HTTP_TIMEOUT", "1.5")
     start = time.monotonic()
-    with pytest.raises(FetchError, match="not complete within 1.5 s"):
+    with pytest.raises(FetchError, match=r"not complete within 1.5 s"):
         update("un-sc")
     assert time.monotonic() - start < 4
     assert not _staging_left(home) and registry.current_facts("un-sc")["where"] == "bundled"
@@ -182,7 +183,7 @@ def test_download_is_bounded_in_time_and_size(
     (www / "big.xml").write_bytes(shared("lists", "un", "un_consolidated_20260227.xml").read_bytes())
     monkeypatch.setenv("SEKISHO_LIST_URLS", f"un-sc={server}big.xml")
     monkeypatch.setenv("SEKISHO_MAX_DOWNLOAD_MB", "1")
-    with pytest.raises(FetchError, match="more than SEKISHO_MAX_DOWNLOAD_MB"):
+    with pytest.raises(FetchError, match=r"more than SEKISHO_MAX_DOWNLOAD_MB"):
         update("un-sc")
 
 
@@ -203,7 +204,7 @@ def test_offline_fails_clearly(home: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("SEKISHO_HTTP_TIMEOUT", "2")
     # a port nothing listens on: connection refused, as when offline
     monkeypatch.setenv("SEKISHO_LIST_URLS", "un-sc=http://127.0.0.1:9/consolidated.xml")
-    with pytest.raises(FetchError, match="offline"):
+    with pytest.raises(FetchError, match=r"offline"):
         update("un-sc")
     assert not _staging_left(home) and registry.current_facts("un-sc")["where"] == "bundled"
 

@@ -6,7 +6,6 @@ import contextlib
 import csv
 import json
 import logging
-import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sekisho import settings
+from sekisho import settings, stop
 from sekisho.errors import Interrupted, InvalidInput, SekishoError
 
 app = typer.Typer(help="Screen parties against US, Japanese and UN restricted lists.", no_args_is_help=True,
@@ -28,7 +27,7 @@ eval_app = typer.Typer(help="Measure matching quality on labelled data.", no_arg
 app.add_typer(lists_app, name="lists")
 app.add_typer(eval_app, name="eval")
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one line per message, also in logs
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ThresholdOpt = Annotated[float | None, typer.Option("--threshold", "-t", min=0.0, max=1.0,
@@ -195,7 +194,8 @@ def _screen_file(screener: Any, source: Any, out_path: Path, cols: Any, lists: l
         side = skipped_path(out_path)
         with side.open(encoding="utf-8", newline="") as fh:
             for rec in list(csv.DictReader(fh))[:20]:
-                where = f"line {rec['line']}" if rec["line"] else f"row {rec['row']}"
+                where = (f"line{'s' if '-' in rec['line'] else ''} {rec['line']}" if rec["line"]
+                         else f"row {rec['row']}")
                 err.print(f"[yellow]skipped[/] {file}, {where}: {rec['reason']}")
         err.print(f"all skipped rows: {side}")
         return 2
@@ -390,16 +390,12 @@ class _Messages(logging.Handler):
         err.print(f"[{style}]{record.getMessage()}[/]", highlight=False)
 
 
-def _on_sigterm(signum: int, _frame: object) -> None:
-    raise Interrupted("stopped by SIGTERM", 128 + signum)
-
-
 def main() -> None:
     log = logging.getLogger("sekisho")
     log.addHandler(_Messages())
     log.setLevel(logging.INFO)
     log.propagate = False
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    stop.install()
     try:
         app()
     except Interrupted as exc:
