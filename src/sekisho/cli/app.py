@@ -81,7 +81,8 @@ def screen(
             raise typer.Exit(_screen_file(screener, source, out_path, cols, _split(lists), threshold, n_workers))
         with tempfile.TemporaryDirectory(prefix="sekisho-") as folder:
             target = Path(folder) / "results.jsonl"
-            code = _screen_file(screener, source, target, cols, _split(lists), threshold, n_workers)
+            code = _screen_file(screener, source, target, cols, _split(lists), threshold, n_workers,
+                                "the table below (--out FILE keeps them)")
             _print_file_hits(target)
             side = target.with_name(target.name + ".skipped.csv")
             if side.exists():
@@ -133,7 +134,7 @@ def _print_file_hits(results: Path) -> None:
 
 
 def _screen_file(screener: Any, source: Any, out_path: Path, cols: Any, lists: list[str] | None,
-                 threshold: float | None, workers: int) -> int:
+                 threshold: float | None, workers: int, shown_as: str | None = None) -> int:
     """Screen every row of `source` into `out_path`; every row ends in the results or in the
     skipped-rows file. Exit code 2 when any row was skipped."""
     from sekisho.batch import screen_many
@@ -189,7 +190,7 @@ def _screen_file(screener: Any, source: Any, out_path: Path, cols: Any, lists: l
     elapsed = time.perf_counter() - start
     read_as = f" (read as {source.encoding}, detected)" if source.encoding_how == "detected" else ""
     err.print(f"{writer.rows + writer.skipped} rows read{read_as}: {writer.rows} screened in {elapsed:.1f}s, "
-              f"{n_hits} with hits, {writer.skipped} skipped -> {out_path}")
+              f"{n_hits} with hits, {writer.skipped} skipped -> {shown_as or out_path}")
     if writer.skipped:
         side = skipped_path(out_path)
         with side.open(encoding="utf-8", newline="") as fh:
@@ -197,7 +198,8 @@ def _screen_file(screener: Any, source: Any, out_path: Path, cols: Any, lists: l
                 where = (f"line{'s' if '-' in rec['line'] else ''} {rec['line']}" if rec["line"]
                          else f"row {rec['row']}")
                 err.print(f"[yellow]skipped[/] {file}, {where}: {rec['reason']}")
-        err.print(f"all skipped rows: {side}")
+        if shown_as is None:
+            err.print(f"all skipped rows: {side}")
         return 2
     return 0
 
@@ -255,7 +257,7 @@ def lists_show(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         return
     table = Table(title="Lists")
     for col in ("id", "jurisdiction", "date", "age (days)", "entities", "names", "sha256"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col in ("id", "date"))
     for s in status:
         age = f"[bold red]{s['age_days']} STALE[/]" if s["stale"] else str(s["age_days"])
         table.add_row(s["id"], s["jurisdiction"], s["date"], age, str(s["entities"]), str(s["names"]),
