@@ -129,3 +129,15 @@ def test_downloaded_copy_wins_over_bundled(tmp_path: Path, monkeypatch: pytest.M
     assert registry.load_list("un-sc").version.date == "2026-11-01"
     monkeypatch.setenv("SEKISHO_BUNDLED_ONLY", "1")
     assert registry.load_list("un-sc").version.date == "2026-02-27"
+
+
+def test_copy_downloaded_before_versions_were_kept_still_wins(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEKISHO_HOME", str(tmp_path))
+    folder = registry.downloaded_dir("un-sc")
+    folder.mkdir(parents=True)
+    shutil.copy(shared("lists", "un", "un_consolidated_20260227.xml"), folder / "consolidated.xml")
+    (folder / "manifest.json").write_text('{"date": "2026-10-01", "url": "http://127.0.0.1/x", '
+                                          '"sha256": "x", "entities": 1003}')
+    assert registry.load_list("un-sc").version.date == "2026-10-01"
+    assert registry.current_facts("un-sc")["where"] == "downloaded"

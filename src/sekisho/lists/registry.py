@@ -165,8 +165,12 @@ def current_version_dir(list_id: str) -> Path | None:
     """The downloaded version in use: the one the `current` file names (replaced atomically by an
     update, so a reader sees the old version or the new one, never a mix)."""
     pointer = downloaded_dir(list_id) / "current"
-    if settings.get("SEKISHO_BUNDLED_ONLY") == "1" or not pointer.is_file():
+    if settings.get("SEKISHO_BUNDLED_ONLY") == "1":
         return None
+    if not pointer.is_file():
+        # a copy downloaded before versions were kept: its files and manifest in the list's folder
+        legacy = downloaded_dir(list_id)
+        return legacy if (legacy / "manifest.json").is_file() else None
     folder = versions_dir(list_id) / pointer.read_text("utf-8").strip()
     return folder if (folder / "manifest.json").is_file() else None
 
