@@ -352,6 +352,76 @@ def lists_update(
         raise typer.Exit(1)
 
 
+@lists_app.command("history")
+def lists_history(
+    list_id: Annotated[str, typer.Argument(help="An official list id.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Every version of a list kept here: the bundled snapshot and each download, oldest first."""
+    from sekisho.lists.versions import history
+
+    versions = history(list_id)
+    if json_out:
+        print(json.dumps([v.to_dict() for v in versions], ensure_ascii=False))
+        return
+    table = Table(title=f"Versions of {list_id}")
+    for col in ("version", "date", "dated by", "entities", "sha256", "in use"):
+        table.add_column(col, no_wrap=col in ("version", "date"))
+    for v in versions:
+        table.add_row(v.name, v.date, v.date_source, "" if v.entities is None else f"{v.entities:,}",
+                      v.sha256[:12], "yes" if v.current else "")
+    out.print(table)
+
+
+@lists_app.command("diff")
+def lists_diff(
+    list_id: Annotated[str, typer.Argument(help="An official list id.")],
+    old: Annotated[str, typer.Argument(help="Older version: bundled, previous, a date or a version name.")] = "",
+    new: Annotated[str, typer.Argument(help="Newer version (default: the one in use).")] = "current",
+    old_files: Annotated[list[Path] | None, typer.Option("--old", help="Compare files instead: the older "
+                                                         "version's file(s), in the list's file order.")] = None,
+    new_files: Annotated[list[Path] | None, typer.Option("--new", help="The newer version's file(s).")] = None,
+    json_out: JsonOpt = False,
+    limit: Annotated[int, typer.Option(help="Entities shown per kind of change in the table.")] = 50,
+) -> None:
+    """Entities added, removed and changed (field by field) between two versions of a list."""
+    from sekisho.lists import versions
+    from sekisho.lists.diff import diff_entities
+
+    if old_files or new_files:
+        if not (old_files and new_files):
+            raise InvalidInput("give both --old and --new files")
+        before = versions.load_given_files(list_id, old_files)
+        after = versions.load_given_files(list_id, new_files)
+        labels = (", ".join(map(str, old_files)), ", ".join(map(str, new_files)))
+    else:
+        a, b = versions.find(list_id, old or "previous"), versions.find(list_id, new)
+        before, after = versions.load(list_id, a), versions.load(list_id, b)
+        labels = (f"{a.name} ({a.date})", f"{b.name} ({b.date})")
+    change = diff_entities(before.entities, after.entities)
+    if json_out:
+        print(json.dumps({"list": list_id, "old": labels[0], "new": labels[1],
+                          "old_entities": len(before.entities), "new_entities": len(after.entities),
+                          **change.to_dict()}, ensure_ascii=False, default=str))
+        return
+    out.print(f"{list_id}: {labels[0]} -> {labels[1]}: {len(before.entities):,} -> {len(after.entities):,} "
+              f"entities; {change.summary()}", soft_wrap=True)
+    table = Table()
+    for col in ("change", "entity"):
+        table.add_column(col, no_wrap=True)
+    for col in ("name", "fields"):
+        table.add_column(col, overflow="fold")
+    for kind, ids in (("added", change.added), ("removed", change.removed), ("changed", list(change.changed))):
+        for ident in ids[:limit]:
+            fields = change.changed.get(ident, {})
+            detail = "; ".join(f"{k}: {o!r} -> {n!r}" for k, (o, n) in fields.items())
+            table.add_row(kind, ident, change.names[ident], detail)
+        if len(ids) > limit:
+            table.add_row(kind, f"… {len(ids) - limit:,} more", "", "(--json lists them all)")
+    if not change.unchanged:
+        out.print(table)
+
+
 @eval_app.command("pairs")
 def eval_pairs_cmd(
     file: Annotated[Path, typer.Argument(help="CSV with name1, name2, is_match (and optional type).")],

@@ -30,7 +30,8 @@ def load_dpl(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
         name, aliases = split_embedded_aliases(raw_name)
         address = ", ".join(p for p in (clean(rec[k]) for k in COLUMNS[1:6]) if p)
         entity = Entity(
-            id=stable_id(list_id, name, clean(rec["Street_Address"]), clean(rec["Effective_Date"])),
+            # not the effective date: a renewed order (a TDO every 180 days) is the same listing, changed
+            id=stable_id(list_id, name, clean(rec["Street_Address"]), clean(rec["City"]), clean(rec["Country"])),
             list_id=list_id,
             jurisdiction="US",
             type=EntityType.UNKNOWN,

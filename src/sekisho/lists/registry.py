@@ -206,7 +206,13 @@ def current_facts(list_id: str) -> dict[str, Any]:
 
 
 def load_list(list_id: str) -> LoadedList:
+    """The copy of a list in use (see resolve)."""
     paths, snapshot_date, url = resolve(list_id)
+    return load_files(list_id, paths, snapshot_date, url)
+
+
+def load_files(list_id: str, paths: Sequence[Path], snapshot_date: str, url: str | None = None) -> LoadedList:
+    """A list read from the given files (in the order of its spec's files; absent ones are skipped)."""
     existing = [p for p in paths if p.exists()]
     if not existing:
         raise NotFound(f"{list_id}: no files at {paths[0]}")
