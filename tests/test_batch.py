@@ -160,8 +160,11 @@ def test_a_caller_that_stops_reading_early_leaves_no_worker(screener: Any, monke
 def _children(pid: int) -> list[int]:
     found: list[int] = []
     for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/children") as fh:
-            found += [int(c) for c in fh.read().split()]
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                found += [int(c) for c in fh.read().split()]
+        except FileNotFoundError:  # a thread that ended since the listing
+            continue
     return found
 
 
