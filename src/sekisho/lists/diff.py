@@ -6,6 +6,7 @@ whose name or address was edited is one change, not a removal and an addition.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,9 +18,14 @@ _VERSION_FIELDS = ("list_date", "source_url")
 
 
 def entity_fields(entity: Entity) -> dict[str, Any]:
+    """An entity's facts, with lists in a fixed order: a list that only reorders an entry's aliases
+    or identifiers has not changed it."""
     data = entity.to_dict()
     for key in _VERSION_FIELDS:
         data.pop(key, None)
+    for key, value in data.items():
+        if isinstance(value, list):
+            data[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     return data
 
 

@@ -158,7 +158,7 @@ def missing_end_mark(paths: Sequence[Path]) -> str | None:
     """OFAC ends each file of a legacy CSV set with an end-of-file byte (0x1A), after the last
     record: a download cut at a line boundary parses as a shorter list, but lacks it."""
     for path in paths:
-        if path.exists():
+        if path.exists() and path.suffix.lower() == ".csv":
             with path.open("rb") as fh:
                 fh.seek(max(path.stat().st_size - 8, 0))
                 if END_MARK not in fh.read():

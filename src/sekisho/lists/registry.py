@@ -27,6 +27,7 @@ from sekisho.lists.meti import load_meti
 from sekisho.lists.model import Entity, ListVersion, LoadedList
 from sekisho.lists.mof import load_mof
 from sekisho.lists.ofac import load_ofac, missing_end_mark
+from sekisho.lists.ofac_xml import load_ofac_xml, publish_date
 from sekisho.lists.un import generated_date, load_un
 
 Loader = Callable[[str, ListVersion, Sequence[Path], list[str]], list[Entity]]
@@ -62,10 +63,13 @@ def _csl(list_id: str, version: ListVersion, paths: Sequence[Path], warnings: li
 
 
 def _ofac(list_id: str, version: ListVersion, paths: Sequence[Path], warnings: list[str]) -> list[Entity]:
+    """The legacy CSV set (primary, alt, add), or one file in the classic XML schema."""
     existing = [p if p.exists() else None for p in paths]
     prim = existing[0]
     if prim is None:
         raise NotFound(f"{list_id}: primary file {paths[0]} is missing")
+    if prim.suffix.lower() == ".xml":
+        return load_ofac_xml(list_id, version, prim)
     alt = existing[1] if len(existing) > 1 else None
     add = existing[2] if len(existing) > 2 else None
     return load_ofac(list_id, version, prim, alt=alt, add=add, source_url=version.source_url)
@@ -76,6 +80,10 @@ def _one(fn: Callable[[str, ListVersion, Path], list[Entity]]) -> Loader:
         return fn(list_id, version, paths[0])
 
     return load
+
+
+def _ofac_date(paths: Sequence[Path]) -> str | None:
+    return publish_date(paths[0]) if paths[0].suffix.lower() == ".xml" else None
 
 
 def _mof(list_id: str, version: ListVersion, paths: Sequence[Path], warnings: list[str]) -> list[Entity]:
@@ -95,12 +103,12 @@ SPECS: dict[str, ListSpec] = {s.id: s for s in (
               SourceFile(None, _OFAC + "ALT.CSV", "alt.csv"),
               SourceFile(None, _OFAC + "ADD.CSV", "add.csv")), _ofac,
              "Bundled snapshot has no alt/add files: aliases and identifiers come from Remarks.",
-             cut_short=missing_end_mark),
+             stated_date=_ofac_date, cut_short=missing_end_mark),
     ListSpec("us-ofac-cons", "US", "OFAC Consolidated (non-SDN) lists", "2025-01-01",
              (SourceFile("us/ofac_cons_2025/cons_prim.csv", _OFAC + "CONS_PRIM.CSV", "cons_prim.csv"),
               SourceFile("us/ofac_cons_2025/cons_alt.csv", _OFAC + "CONS_ALT.CSV", "cons_alt.csv"),
               SourceFile("us/ofac_cons_2025/cons_add.csv", _OFAC + "CONS_ADD.CSV", "cons_add.csv")), _ofac,
-             cut_short=missing_end_mark),
+             stated_date=_ofac_date, cut_short=missing_end_mark),
     ListSpec("us-bis-dpl", "US", "BIS Denied Persons List", "2019-07-01",
              (SourceFile("us/bis_dpl_2019.txt", "https://www.bis.doc.gov/dpl/dpl.txt", "dpl.txt"),),
              _one(load_dpl)),
