@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sekisho.errors import ListFormatError
 from sekisho.lists.diff import diff_entities
 from sekisho.lists.model import EntityType, ListVersion, NameKind
+from sekisho.lists.ofac_advanced import issue_date, load_ofac_advanced
 from sekisho.lists.ofac_xml import load_ofac_xml, publish_date
 from sekisho.lists.versions import load_given_files
 from tests.conftest import shared
@@ -100,3 +101,26 @@ def test_generated_files_round_trip(tmp_path_factory: pytest.TempPathFactory,
     assert [[n.value for n in e.names] for e in loaded] == [[name, *akas] for name, akas, _ in entries]
     assert all((n.kind is NameKind.WEAK) == weak for e, (_, _, weak) in zip(loaded, entries, strict=True)
                for n in e.names[1:])
+
+
+def test_advanced_schema_equals_the_classic_file_of_the_same_date() -> None:
+    """cons 2020-03-17 in both schemas: every entity equal, field by field."""
+    us = shared("lists", "us")
+    advanced = load_given_files("us-ofac-cons", [us / "ofac_cons_advanced_20200317.xml"]).entities
+    classic = load_given_files("us-ofac-cons", [us / "ofac_consolidated_20200317.xml"]).entities
+    assert len(advanced) == len(classic) == 375
+    assert diff_entities(classic, advanced).unchanged
+    haniya = next(e for e in advanced if e.id == "us-ofac-cons:9639")
+    assert haniya.primary_name == "HANIYA, Ismail Abdul Salah" and haniya.birth_dates == ["1962"]
+    assert issue_date(us / "ofac_cons_advanced_20200317.xml") == "2020-03-17"
+
+
+def test_advanced_schema_refuses_broken_files(tmp_path: Path) -> None:
+    data = shared("lists", "us", "ofac_cons_advanced_20200317.xml").read_bytes()
+    path = tmp_path / "adv.xml"
+    path.write_bytes(data[: len(data) * 2 // 3])
+    with pytest.raises(ListFormatError, match="malformed XML"):
+        load_ofac_advanced("t", V, path)
+    path.write_bytes(b'<Sanctions xmlns="http://www.un.org/sanctions/1.0"><DistinctParties/></Sanctions>')
+    with pytest.raises(ListFormatError, match="no DistinctParty records"):
+        load_ofac_advanced("t", V, path)

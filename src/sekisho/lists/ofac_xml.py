@@ -24,7 +24,7 @@ _TYPES = {"individual": EntityType.PERSON, "vessel": EntityType.VESSEL, "aircraf
           "entity": EntityType.ORGANIZATION}
 _ALIAS = {"a.k.a.": NameKind.ALIAS, "f.k.a.": NameKind.FORMER, "n.k.a.": NameKind.ALIAS}
 # idList also carries facts that are not identifiers: never match a party on them
-_NOT_ID = re.compile(r"^(Additional Sanctions Information|Secondary sanctions risk|Transactions Prohibited|"
+NOT_AN_IDENTIFIER = re.compile(r"^(Additional Sanctions Information|Secondary sanctions risk|Transactions Prohibited|"
                      r"Gender|Website|Email|Phone|Organization Established|Organization Type|Nationality of "
                      r"Registration|Executive Order|CAATSA|Aircraft|Vessel Year|Target Type|Effective Date|"
                      r"Listing Date|Former|Digital Currency Address)", re.I)
@@ -42,7 +42,7 @@ def _all(el: etree._Element, name: str) -> list[etree._Element]:
     return [c for c in el.iter() if isinstance(c.tag, str) and _local(c) == name]
 
 
-def _person_name(parts: dict[str, str]) -> str:
+def person_name(parts: dict[str, str]) -> str:
     last, first = parts.get("lastName", ""), parts.get("firstName", "")
     return f"{last}, {first}" if last and first else last or first
 
@@ -56,6 +56,16 @@ def _parse(path: Path) -> etree._Element:
     if _local(root) != "sdnList":
         raise ListFormatError(str(path), f"root element is <{_local(root)}>, expected OFAC's <sdnList>", row=1)
     return root
+
+
+def xml_root(path: Path) -> str | None:
+    """The local name of a file's root element (which OFAC schema it is), None if it is not XML."""
+    try:
+        for _, el in etree.iterparse(str(path), events=("start",)):
+            return _local(el)
+    except etree.XMLSyntaxError:
+        return None
+    return None
 
 
 def publish_date(path: Path) -> str | None:
@@ -104,7 +114,7 @@ def _entity(list_id: str, version: ListVersion, path: Path, el: etree._Element) 
     if not uid.isdigit():
         raise ListFormatError(str(path), f"expected a number, found {uid!r}", row=line, field="uid")
     etype = _TYPES.get(fields.get("sdnType", "").lower(), EntityType.ORGANIZATION)
-    name = _person_name(fields) if etype is EntityType.PERSON else fields.get("lastName", "")
+    name = person_name(fields) if etype is EntityType.PERSON else fields.get("lastName", "")
     if not name:
         raise ListFormatError(str(path), f"entry {uid} has no name", row=line, field="lastName")
     entity = Entity(
@@ -116,7 +126,7 @@ def _entity(list_id: str, version: ListVersion, path: Path, el: etree._Element) 
     )
     for aka in _all(el, "aka"):
         parts = _children(aka)
-        alias = _person_name(parts) if etype is EntityType.PERSON else parts.get("lastName", "")
+        alias = person_name(parts) if etype is EntityType.PERSON else parts.get("lastName", "")
         if alias:
             kind = NameKind.WEAK if parts.get("category") == "weak" else _ALIAS.get(parts.get("type", ""),
                                                                                       NameKind.ALIAS)
@@ -141,7 +151,7 @@ def _entity(list_id: str, version: ListVersion, path: Path, el: etree._Element) 
     for ident in _all(el, "id"):
         parts = _children(ident)
         id_type, number = parts.get("idType", ""), parts.get("idNumber", "")
-        if number and any(c.isdigit() for c in number) and not _NOT_ID.match(id_type):
+        if number and any(c.isdigit() for c in number) and not NOT_AN_IDENTIFIER.match(id_type):
             entity.identifiers.append(Identifier(id_type or "ID", number, country_code(parts.get("idCountry"))))
     vessel = next(iter(_all(el, "vesselInfo")), None)
     if vessel is not None:

@@ -27,7 +27,8 @@ from sekisho.lists.meti import load_meti
 from sekisho.lists.model import Entity, ListVersion, LoadedList
 from sekisho.lists.mof import load_mof
 from sekisho.lists.ofac import load_ofac, missing_end_mark
-from sekisho.lists.ofac_xml import load_ofac_xml, publish_date
+from sekisho.lists.ofac_advanced import issue_date, load_ofac_advanced
+from sekisho.lists.ofac_xml import load_ofac_xml, publish_date, xml_root
 from sekisho.lists.un import generated_date, load_un
 
 Loader = Callable[[str, ListVersion, Sequence[Path], list[str]], list[Entity]]
@@ -69,7 +70,8 @@ def _ofac(list_id: str, version: ListVersion, paths: Sequence[Path], warnings: l
     if prim is None:
         raise NotFound(f"{list_id}: primary file {paths[0]} is missing")
     if prim.suffix.lower() == ".xml":
-        return load_ofac_xml(list_id, version, prim)
+        schema = xml_root(prim)
+        return (load_ofac_advanced if schema == "Sanctions" else load_ofac_xml)(list_id, version, prim)
     alt = existing[1] if len(existing) > 1 else None
     add = existing[2] if len(existing) > 2 else None
     return load_ofac(list_id, version, prim, alt=alt, add=add, source_url=version.source_url)
@@ -83,7 +85,9 @@ def _one(fn: Callable[[str, ListVersion, Path], list[Entity]]) -> Loader:
 
 
 def _ofac_date(paths: Sequence[Path]) -> str | None:
-    return publish_date(paths[0]) if paths[0].suffix.lower() == ".xml" else None
+    if paths[0].suffix.lower() != ".xml":
+        return None
+    return issue_date(paths[0]) if xml_root(paths[0]) == "Sanctions" else publish_date(paths[0])
 
 
 def _mof(list_id: str, version: ListVersion, paths: Sequence[Path], warnings: list[str]) -> list[Entity]:
