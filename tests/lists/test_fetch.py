@@ -183,3 +183,21 @@ def test_stopped_update_cleans_up(server: str, home: Path) -> None:
         with pytest.raises(FetchError):
             update("un-sc")
     assert not _staging_left(home)
+
+
+def test_update_fetches_the_enhanced_format_and_keeps_its_files(
+        www: Path, server: str, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OFAC publishes the enhanced XML (zip) today: `lists update` fetches that, dated by the file."""
+    from sekisho.lists.fetch import _urls
+    from sekisho.lists.versions import find, load
+
+    assert _urls("us-ofac-cons") == [("https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/"
+                                      "exports/CONS_ENHANCED.ZIP", "cons_enhanced.zip")]
+    (www / "CONS_ENHANCED.ZIP").write_bytes(shared("lists", "us", "ofac_cons_enhanced_20250110.zip").read_bytes())
+    monkeypatch.setenv("SEKISHO_LIST_URLS", f"us-ofac-cons={server}CONS_ENHANCED.ZIP")
+    result = update("us-ofac-cons")
+    assert result["status"] == "updated" and result["entities"] == 443
+    assert (result["date"], result["date_source"]) == ("2025-01-10", "stated in the file")
+    loaded = registry.load_list("us-ofac-cons")
+    assert len(loaded.entities) == 443 and loaded.version.files[0].endswith("cons_enhanced.zip")
+    assert len(load("us-ofac-cons", find("us-ofac-cons", "previous")).entities) == 442  # the bundled CSV set

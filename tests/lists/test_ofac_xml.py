@@ -14,6 +14,7 @@ from sekisho.errors import ListFormatError
 from sekisho.lists.diff import diff_entities
 from sekisho.lists.model import EntityType, ListVersion, NameKind
 from sekisho.lists.ofac_advanced import issue_date, load_ofac_advanced
+from sekisho.lists.ofac_enhanced import data_as_of, load_ofac_enhanced
 from sekisho.lists.ofac_xml import load_ofac_xml, publish_date
 from sekisho.lists.versions import load_given_files
 from tests.conftest import shared
@@ -124,3 +125,41 @@ def test_advanced_schema_refuses_broken_files(tmp_path: Path) -> None:
     path.write_bytes(b'<Sanctions xmlns="http://www.un.org/sanctions/1.0"><DistinctParties/></Sanctions>')
     with pytest.raises(ListFormatError, match="no DistinctParty records"):
         load_ofac_advanced("t", V, path)
+
+
+def test_enhanced_schema_in_its_zip() -> None:
+    path = shared("lists", "us", "ofac_cons_enhanced_20250110.zip")
+    entities = {e.id: e for e in load_ofac_enhanced("us-ofac-cons", V, path)}
+    assert len(entities) == 443 and data_as_of(path) == "2025-01-10"
+    haniya = entities["us-ofac-cons:9639"]
+    assert haniya.primary_name == "HANIYA, Ismail Abdul Salah" and haniya.birth_dates == ["1962"]
+    assert haniya.programs == ["NS-PLC"] and "HANIYYA, Ismaeel" in [n.value for n in haniya.names]
+    veb = entities["us-ofac-cons:17015"]  # the enhanced form also gives names in their own script
+    assert ("ВЭБ.РФ", NameKind.ORIGINAL_SCRIPT, "Cyrl") in [(n.value, n.kind, n.script) for n in veb.names]
+    # against the classic file of eight months before: the same ids, a few real changes
+    classic = load_given_files("us-ofac-cons", [shared("lists", "us", "ofac_consolidated_20240506.xml")])
+    change = diff_entities(classic.entities, list(entities.values()))
+    assert (len(change.added), len(change.removed)) == (1, 1) and len(change.changed) < 50
+
+
+@pytest.mark.parametrize("program", ["irgc_20240828", "yemen_20240524"])
+def test_enhanced_programme_exports(program: str) -> None:
+    path = shared("lists", "us", f"ofac_enhanced_program_{program}.xml")
+    entities = load_given_files("us-ofac-sdn", [path]).entities
+    assert len(entities) == {"irgc_20240828": 293, "yemen_20240524": 10}[program]
+    assert all(e.names and e.id.split(":")[1].isdigit() for e in entities)
+
+
+def test_enhanced_schema_refuses_broken_files(tmp_path: Path) -> None:
+    path = tmp_path / "cons.zip"
+    path.write_bytes(shared("lists", "us", "ofac_cons_enhanced_20250110.zip").read_bytes()[:5000])
+    with pytest.raises(ListFormatError, match="not a readable zip"):
+        load_ofac_enhanced("t", V, path)
+    xml = tmp_path / "cons.xml"
+    import zipfile
+
+    with zipfile.ZipFile(shared("lists", "us", "ofac_cons_enhanced_20250110.zip")) as archive:
+        data = archive.read("CONS_ENHANCED.XML")
+    xml.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ListFormatError, match="malformed XML"):
+        load_ofac_enhanced("t", V, xml)

@@ -38,18 +38,25 @@ STAGING = "staging"
 
 
 def _urls(list_id: str) -> list[tuple[str, str]]:
-    """(url, filename) for each file of a list, honouring SEKISHO_LIST_URLS overrides."""
+    """(url, filename) for each file to fetch. SEKISHO_LIST_URLS overrides: a base URL ending in '/'
+    fetches the list's files by their official names from there; a full URL for a list of several
+    files fetches that one file (an OFAC XML or zip, say), named as in the URL."""
     spec = SPECS[list_id]
     override = settings.list_url_overrides().get(list_id)
     if override:
         if len(spec.files) == 1:
             return [(override, spec.files[0].filename)]
-        if not override.endswith("/"):
-            raise InvalidInput(f"{list_id} has {len(spec.files)} files: give a base URL ending in '/'")
-        return [(override + (f.url or f.filename).rsplit("/", 1)[-1], f.filename) for f in spec.files]
-    if spec.files[0].url is None:
+        if override.endswith("/"):
+            return [(override + (f.url or f.filename).rsplit("/", 1)[-1], f.filename) for f in spec.files]
+        name = override.rsplit("/", 1)[-1].split("?")[0].lower()
+        if not name.endswith((".xml", ".zip")):
+            raise InvalidInput(f"{list_id} has {len(spec.files)} files: give a base URL ending in '/', or the "
+                               "URL of one .xml or .zip file")
+        return [(override, name)]
+    files = spec.download or spec.files
+    if files[0].url is None:
         raise InvalidInput(f"{list_id}: no official download address. {spec.note}")
-    return [(f.url, f.filename) for f in spec.files if f.url]
+    return [(f.url, f.filename) for f in files if f.url]
 
 
 def download(url: str, dest: Path, timeout: float, max_bytes: int) -> str | None:
@@ -144,7 +151,7 @@ def update(list_id: str, *, allow_shrink: bool = False, allow_older: bool = Fals
         for i, (url, filename) in enumerate(urls):
             stamp = download(url, staging / filename, timeout, max_bytes)
             modified = stamp if i == 0 else modified
-        paths = [staging / f.filename for f in spec.files]
+        paths = [staging / filename for _, filename in urls]
         existing = [p for p in paths if p.exists()]
         today = date.today().isoformat()
         version = ListVersion(list_id, spec.jurisdiction, spec.title, today, files_sha256(existing),
@@ -157,7 +164,7 @@ def update(list_id: str, *, allow_shrink: bool = False, allow_older: bool = Fals
         when, source = ((stated, "stated in the file") if stated else (modified, "server's Last-Modified")
                         if modified else (today, "download day: the file states no date"))
         new = {"date": when, "date_source": source, "downloaded": today, "url": urls[0][0],
-               "sha256": version.sha256, "entities": len(entities)}
+               "sha256": version.sha256, "entities": len(entities), "files": [name for _, name in urls]}
         current = current_facts(list_id)
         if current["sha256"] == new["sha256"]:
             return {"id": list_id, "status": "unchanged", **current, "previous": current}

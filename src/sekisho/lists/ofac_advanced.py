@@ -225,7 +225,11 @@ def _period(version: etree._Element) -> list[str]:
         values: list[Any] = [_text(el.find(f"{NS}{k}")) for k in ("Year", "Month", "Day")]
         return (int(values[0]), int(values[1]), int(values[2])) if all(v.isdigit() for v in values) else None
 
-    start, end = day("Start/From"), day("End/To")
+    return period_dates(day("Start/From"), day("End/To"))
+
+
+def period_dates(start: tuple[int, int, int] | None, end: tuple[int, int, int] | None) -> list[str]:
+    """A date period (first possible day, last possible day) as the classic schema writes it."""
     if start is None or end is None:
         return []
     if start == end:

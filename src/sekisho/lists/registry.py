@@ -28,6 +28,7 @@ from sekisho.lists.model import Entity, ListVersion, LoadedList
 from sekisho.lists.mof import load_mof
 from sekisho.lists.ofac import load_ofac, missing_end_mark
 from sekisho.lists.ofac_advanced import issue_date, load_ofac_advanced
+from sekisho.lists.ofac_enhanced import data_as_of, load_ofac_enhanced
 from sekisho.lists.ofac_xml import load_ofac_xml, publish_date, xml_root
 from sekisho.lists.un import generated_date, load_un
 
@@ -54,6 +55,8 @@ class ListSpec:
     # Last-Modified is taken then), and a check that a download is whole, beyond parsing
     stated_date: Callable[[Sequence[Path]], str | None] | None = None
     cut_short: Callable[[Sequence[Path]], str | None] | None = None
+    # what `lists update` fetches, where the official format today differs from the bundled files'
+    download: tuple[SourceFile, ...] = ()
 
 
 def _csl(list_id: str, version: ListVersion, paths: Sequence[Path], warnings: list[str]) -> list[Entity]:
@@ -69,9 +72,11 @@ def _ofac(list_id: str, version: ListVersion, paths: Sequence[Path], warnings: l
     prim = existing[0]
     if prim is None:
         raise NotFound(f"{list_id}: primary file {paths[0]} is missing")
-    if prim.suffix.lower() == ".xml":
-        schema = xml_root(prim)
-        return (load_ofac_advanced if schema == "Sanctions" else load_ofac_xml)(list_id, version, prim)
+    if prim.suffix.lower() in (".xml", ".zip"):
+        schema = "sanctionsData" if prim.suffix.lower() == ".zip" else xml_root(prim)
+        loader = {"Sanctions": load_ofac_advanced, "sanctionsData": load_ofac_enhanced}.get(schema or "",
+                                                                                             load_ofac_xml)
+        return loader(list_id, version, prim)
     alt = existing[1] if len(existing) > 1 else None
     add = existing[2] if len(existing) > 2 else None
     return load_ofac(list_id, version, prim, alt=alt, add=add, source_url=version.source_url)
@@ -85,9 +90,13 @@ def _one(fn: Callable[[str, ListVersion, Path], list[Entity]]) -> Loader:
 
 
 def _ofac_date(paths: Sequence[Path]) -> str | None:
+    if paths[0].suffix.lower() == ".zip":
+        return data_as_of(paths[0])
     if paths[0].suffix.lower() != ".xml":
         return None
-    return issue_date(paths[0]) if xml_root(paths[0]) == "Sanctions" else publish_date(paths[0])
+    schema = xml_root(paths[0])
+    dated = {"Sanctions": issue_date, "sanctionsData": data_as_of}.get(schema or "", publish_date)
+    return dated(paths[0])
 
 
 def _mof(list_id: str, version: ListVersion, paths: Sequence[Path], warnings: list[str]) -> list[Entity]:
@@ -107,12 +116,14 @@ SPECS: dict[str, ListSpec] = {s.id: s for s in (
               SourceFile(None, _OFAC + "ALT.CSV", "alt.csv"),
               SourceFile(None, _OFAC + "ADD.CSV", "add.csv")), _ofac,
              "Bundled snapshot has no alt/add files: aliases and identifiers come from Remarks.",
-             stated_date=_ofac_date, cut_short=missing_end_mark),
+             stated_date=_ofac_date, cut_short=missing_end_mark,
+             download=(SourceFile(None, _OFAC + "SDN_ENHANCED.ZIP", "sdn_enhanced.zip"),)),
     ListSpec("us-ofac-cons", "US", "OFAC Consolidated (non-SDN) lists", "2025-01-01",
              (SourceFile("us/ofac_cons_2025/cons_prim.csv", _OFAC + "CONS_PRIM.CSV", "cons_prim.csv"),
               SourceFile("us/ofac_cons_2025/cons_alt.csv", _OFAC + "CONS_ALT.CSV", "cons_alt.csv"),
               SourceFile("us/ofac_cons_2025/cons_add.csv", _OFAC + "CONS_ADD.CSV", "cons_add.csv")), _ofac,
-             stated_date=_ofac_date, cut_short=missing_end_mark),
+             stated_date=_ofac_date, cut_short=missing_end_mark,
+             download=(SourceFile(None, _OFAC + "CONS_ENHANCED.ZIP", "cons_enhanced.zip"),)),
     ListSpec("us-bis-dpl", "US", "BIS Denied Persons List", "2019-07-01",
              (SourceFile("us/bis_dpl_2019.txt", "https://www.bis.doc.gov/dpl/dpl.txt", "dpl.txt"),),
              _one(load_dpl)),
@@ -160,7 +171,7 @@ def all_ids() -> list[str]:
     return [*SPECS, *custom_ids()]
 
 
-def _manifest(folder: Path) -> dict[str, str] | None:
+def _manifest(folder: Path) -> dict[str, Any] | None:
     path = folder / "manifest.json"
     if settings.get("SEKISHO_BUNDLED_ONLY") == "1" or not path.is_file():
         return None
@@ -194,7 +205,7 @@ def resolve(list_id: str) -> tuple[list[Path], str, str | None]:
         folder = current_version_dir(list_id)
         manifest = _manifest(folder) if folder is not None else None
         if folder is not None and manifest is not None:
-            return ([folder / f.filename for f in spec.files], manifest["date"], manifest.get("url"))
+            return (version_files(spec, folder, manifest), manifest["date"], manifest.get("url"))
         paths = [bundled_dir() / f.bundled if f.bundled else Path("/nonexistent") / f.filename
                  for f in spec.files]
         return paths, spec.date, spec.files[0].url
@@ -203,6 +214,13 @@ def resolve(list_id: str) -> tuple[list[Path], str, str | None]:
         meta = _manifest(custom_dir() / list_id) or {}
         return [path], meta.get("date", date.fromtimestamp(path.stat().st_mtime).isoformat()), None
     raise NotFound(f"unknown list {list_id!r}; known lists: {', '.join(all_ids())}")
+
+
+def version_files(spec: ListSpec, folder: Path, manifest: dict[str, Any]) -> list[Path]:
+    """The files of a downloaded version: those its manifest names (the format fetched), else the
+    list's own file names."""
+    names = manifest.get("files")
+    return [folder / n for n in names] if isinstance(names, list) else [folder / f.filename for f in spec.files]
 
 
 def current_facts(list_id: str) -> dict[str, Any]:

@@ -49,7 +49,7 @@ def history(list_id: str) -> list[Version]:
         if entry.name.startswith(".") or not manifest.is_file():
             continue
         facts = json.loads(manifest.read_text("utf-8"))
-        paths = tuple(entry / f.filename for f in spec.files if (entry / f.filename).exists())
+        paths = tuple(p for p in registry.version_files(spec, entry, facts) if p.exists())
         out.append(Version(entry.name, facts["date"], facts.get("date_source", ""), facts["sha256"],
                            int(facts["entities"]), paths, facts.get("url"), current == entry))
     return sorted(out, key=lambda v: (v.date[:10], v.name != "bundled"))
@@ -78,12 +78,12 @@ def find(list_id: str, ref: str) -> Version:
 
 def load(list_id: str, version: Version) -> LoadedList:
     spec = _spec(list_id)
-    folder = version.paths[0].parent if version.paths else Path("/nonexistent")
     if version.name == "bundled":
         paths = [registry.bundled_dir() / f.bundled if f.bundled else Path("/nonexistent") / f.filename
                  for f in spec.files]
     else:
-        paths = [folder / f.filename for f in spec.files]
+        folder = registry.versions_dir(list_id) / version.name
+        paths = registry.version_files(spec, folder, json.loads((folder / "manifest.json").read_text("utf-8")))
     return registry.load_files(list_id, paths, version.date, version.url)
 
 
