@@ -90,7 +90,7 @@ def test_lists_json() -> None:
     assert code == 0
     lists = {x["id"]: x for x in json.loads(out)}
     assert set(lists) == {"us-csl", "us-ofac-sdn", "us-ofac-cons", "us-bis-dpl", "us-ddtc-debarred", "us-isn",
-                          "jp-meti-eul", "jp-mof-freeze", "un-sc"}
+                          "jp-meti-eul", "jp-mof-freeze", "uk-ofsi", "un-sc"}
     assert lists["us-ofac-sdn"]["entities"] == 14965 and lists["us-ofac-sdn"]["date"] == "2024-05-03"
     assert all(len(x["sha256"]) == 64 and x["names"] >= x["entities"] for x in lists.values())
     code, out = run("lists")

@@ -30,6 +30,7 @@ from sekisho.lists.ofac import load_ofac, missing_end_mark
 from sekisho.lists.ofac_advanced import issue_date, load_ofac_advanced
 from sekisho.lists.ofac_enhanced import data_as_of, load_ofac_enhanced
 from sekisho.lists.ofac_xml import load_ofac_xml, publish_date, xml_root
+from sekisho.lists.uk import last_updated, load_uk
 from sekisho.lists.un import generated_date, load_un
 
 Loader = Callable[[str, ListVersion, Sequence[Path], list[str]], list[Entity]]
@@ -139,6 +140,13 @@ SPECS: dict[str, ListSpec] = {s.id: s for s in (
     ListSpec("jp-mof-freeze", "JP", "MOF asset-freeze list (経済制裁措置及び対象者リスト)", "2026-03-05",
              (SourceFile("jp/mof_asset_freeze_20260305.xlsx", None, "asset_freeze.xlsx"),), _mof,
              "MOF publishes each revision at a new address: set SEKISHO_LIST_URLS=jp-mof-freeze=<xlsx url>."),
+    ListSpec("uk-ofsi", "UK", "UK HM Treasury (OFSI) Consolidated List of financial sanctions targets",
+             "2025-04-10",
+             (SourceFile("uk/ofsi_conlist_20250410.xlsx",
+                         "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",
+                         "conlist.csv"),), _one(load_uk),
+             "Contains public sector information licensed under the Open Government Licence v3.0.",
+             stated_date=last_updated),
     ListSpec("un-sc", "UN", "UN Security Council Consolidated List", "2026-02-27",
              (SourceFile("un/un_consolidated_20260227.xml",
                          "https://scsanctions.un.org/resources/xml/en/consolidated.xml", "consolidated.xml"),),
