@@ -225,11 +225,9 @@ def compare(
 
 @contextlib.contextmanager
 def _interruptible(outcome: str) -> Iterator[None]:
-    """Ctrl-C (and SIGTERM, see main) end the block with one clear line saying what was left."""
+    """A SIGTERM or Ctrl-C (stop.install, in main) ends the block with one line saying what was left."""
     try:
         yield
-    except KeyboardInterrupt:
-        raise Interrupted(f"interrupted: {outcome}", 130) from None
     except Interrupted as exc:
         raise Interrupted(f"{exc.message}: {outcome}", exc.exit_code) from None
 

@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import IO, Any
 
 from sekisho.errors import ListFormatError
 from sekisho.lists.model import Entity
@@ -199,3 +200,20 @@ def split_embedded_aliases(name: str) -> tuple[str, list[str]]:
         aliases.extend(a.strip() for a in re.split(r";|\s+and\s+", m[1]) if a.strip())
     primary = _EMBEDDED_AKA.sub(" ", name).strip()
     return re.sub(r"\s+", " ", primary), aliases
+
+
+def parse_xml(path: Path, root_tag: str, expected: str, source: IO[bytes] | None = None) -> Any:
+    """The root element of an official XML file (entities and network access off), checked to be
+    `root_tag`: a '{namespace}name', or a bare name in any namespace. `expected` names it in the error."""
+    from lxml import etree
+
+    try:
+        tree = etree.parse(source if source is not None else str(path),
+                           etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+    except etree.XMLSyntaxError as exc:
+        raise ListFormatError(str(path), f"malformed XML: {exc.msg}", row=exc.lineno) from None
+    root = tree.getroot()
+    name = etree.QName(root).localname
+    if root.tag != root_tag and ("{" in root_tag or name != root_tag):
+        raise ListFormatError(str(path), f"root element is <{name}>, expected {expected}", row=1)
+    return root

@@ -17,6 +17,7 @@ from typing import Any
 from lxml import etree
 
 from sekisho.errors import ListFormatError
+from sekisho.lists.common import parse_xml
 from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
 from sekisho.lists.ofac_xml import NOT_AN_IDENTIFIER, person_name
 from sekisho.names.scripts import dominant_script
@@ -78,14 +79,7 @@ class _Tables:
 
 
 def load_ofac_advanced(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
-    try:
-        tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-    except etree.XMLSyntaxError as exc:
-        raise ListFormatError(str(path), f"malformed XML: {exc.msg}", row=exc.lineno) from None
-    root = tree.getroot()
-    if root.tag != f"{NS}Sanctions":
-        raise ListFormatError(str(path), f"root element is <{etree.QName(root).localname}>, expected OFAC's "
-                              "advanced <Sanctions>", row=1)
+    root = parse_xml(path, f"{NS}Sanctions", "OFAC's advanced <Sanctions>")
     tables = _Tables(path, root)
     programs: dict[str, list[str]] = defaultdict(list)
     for entry in root.iterfind(f"{NS}SanctionsEntries/{NS}SanctionsEntry"):

@@ -16,6 +16,7 @@ from typing import IO
 from lxml import etree
 
 from sekisho.errors import ListFormatError
+from sekisho.lists.common import parse_xml
 from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
 from sekisho.lists.ofac_advanced import period_dates
 from sekisho.lists.ofac_xml import NOT_AN_IDENTIFIER
@@ -43,19 +44,6 @@ def _open(path: Path) -> IO[bytes]:
         raise ListFormatError(str(path), f"not a readable zip ({exc})") from None
 
 
-def _parse(path: Path) -> etree._Element:
-    with _open(path) as fh:
-        try:
-            tree = etree.parse(fh, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-        except etree.XMLSyntaxError as exc:
-            raise ListFormatError(str(path), f"malformed XML: {exc.msg}", row=exc.lineno) from None
-    root = tree.getroot()
-    if root.tag != f"{NS}sanctionsData":
-        raise ListFormatError(str(path), f"root element is <{etree.QName(root).localname}>, expected OFAC's "
-                              "enhanced <sanctionsData>", row=1)
-    return root
-
-
 def _text(el: etree._Element | None, tag: str | None = None) -> str:
     if el is not None and tag is not None:
         el = el.find(f"{NS}{tag}")
@@ -80,7 +68,8 @@ def is_enhanced(path: Path) -> bool:
 
 
 def load_ofac_enhanced(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
-    root = _parse(path)
+    with _open(path) as fh:
+        root = parse_xml(path, f"{NS}sanctionsData", "OFAC's enhanced <sanctionsData>", fh)
     entities = [_entity(list_id, version, path, el) for el in root.iterfind(f"{NS}entities/{NS}entity")]
     if not entities:
         raise ListFormatError(str(path), "no entity records")

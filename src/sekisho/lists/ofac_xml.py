@@ -15,7 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from sekisho.errors import ListFormatError
-from sekisho.lists.common import parse_dates
+from sekisho.lists.common import parse_dates, parse_xml
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
@@ -47,17 +47,6 @@ def person_name(parts: dict[str, str]) -> str:
     return f"{last}, {first}" if last and first else last or first
 
 
-def _parse(path: Path) -> etree._Element:
-    try:
-        tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-    except etree.XMLSyntaxError as exc:
-        raise ListFormatError(str(path), f"malformed XML: {exc.msg}", row=exc.lineno) from None
-    root = tree.getroot()
-    if _local(root) != "sdnList":
-        raise ListFormatError(str(path), f"root element is <{_local(root)}>, expected OFAC's <sdnList>", row=1)
-    return root
-
-
 def xml_root(path: Path) -> str | None:
     """The local name of a file's root element (which OFAC schema it is), None if it is not XML."""
     try:
@@ -82,7 +71,7 @@ def publish_date(path: Path) -> str | None:
 
 
 def load_ofac_xml(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
-    root = _parse(path)
+    root = parse_xml(path, "sdnList", "OFAC's <sdnList>")
     entities: list[Entity] = []
     seen: set[str] = set()
     declared: int | None = None
