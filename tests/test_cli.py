@@ -89,10 +89,18 @@ def test_lists_json() -> None:
     code, out = run("lists", "--json")
     assert code == 0
     lists = {x["id"]: x for x in json.loads(out)}
-    assert set(lists) == {"us-csl", "us-ofac-sdn", "us-ofac-cons", "us-bis-dpl", "us-ddtc-debarred", "us-isn",
-                          "jp-meti-eul", "jp-mof-freeze", "uk-ofsi", "un-sc"}
+    # the CSL is screened as the lists it consolidates; the EU list is not bundled
+    assert set(lists) == {"us-bis-el", "us-bis-meu", "us-bis-uvl", "us-csl-dpl", "us-csl-dtc", "us-csl-isn",
+                          "us-csl-sdn", "us-ofac-ssi", "us-ofac-cmic", "us-ofac-ns-mbs", "us-ofac-plc",
+                          "us-ofac-capta", "us-ofac-fse", "us-ofac-sdn", "us-ofac-cons", "us-bis-dpl",
+                          "us-ddtc-debarred", "us-isn", "jp-meti-eul", "jp-mof-freeze", "uk-ofsi", "un-sc"}
     assert lists["us-ofac-sdn"]["entities"] == 14965 and lists["us-ofac-sdn"]["date"] == "2024-05-03"
+    assert lists["us-bis-el"]["entities"] == 2001 and lists["us-bis-el"]["date"] == "2022-05-01"
+    # the CSL's SDN rows of 2022 give way to the SDN file of 2024, its DPL rows replace the 2019 file's
+    assert lists["us-csl-sdn"]["entities"] == 0 and lists["us-csl-sdn"]["set_aside"] == 10026
+    assert lists["us-bis-dpl"]["entities"] == 0 and lists["us-csl-dpl"]["entities"] == 462
     assert all(len(x["sha256"]) == 64 and x["names"] >= x["entities"] for x in lists.values())
+    assert all(x["entities"] + x["set_aside"] > 0 for x in lists.values())
     code, out = run("lists")
     assert code == 0 and "STALE" in out
 

@@ -10,14 +10,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from sekisho import __version__, settings, stop
 from sekisho.errors import InvalidInput
 from sekisho.fileops import remove_stale
-from sekisho.lists import registry
+from sekisho.lists import overlap, registry
 from sekisho.lists.common import parse_dates
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import EntityType, LoadedList, NameKind
@@ -59,8 +59,14 @@ class Hit:
 class Options:
     threshold: float
     lists: frozenset[str] | None = None
+    # with `lists`: the official lists they carry (SDN, DPL …), so that choosing a list also takes
+    # an entry of it that a newer file's copy supplies (lists.overlap)
+    codes: frozenset[str] = frozenset()
     max_candidates: int = field(default_factory=lambda: settings.get_int("SEKISHO_MAX_CANDIDATES"))
     explain: bool = True
+
+    def admits(self, entity: EntityRef) -> bool:
+        return self.lists is None or entity.list_id in self.lists or entity.official in self.codes
 
 
 def parse_type(value: str | None) -> EntityType | None:
@@ -152,7 +158,7 @@ def best_per_entity(index: Index, query: Query, ceilings: dict[int, float], qwei
     best: dict[int, Scored] = {}
     for fid, ceiling in ceilings.items():
         eid = index.form_entity[fid]
-        if options.lists is not None and index.entities[eid].list_id not in options.lists:
+        if options.lists is not None and not options.admits(index.entities[eid]):
             continue
         prev = best.get(eid)
         if prev is not None and ceiling < prev.score:
@@ -164,6 +170,20 @@ def best_per_entity(index: Index, query: Query, ceilings: dict[int, float], qwei
     return best
 
 
+def listing_explained(entity: EntityRef, explanation: dict[str, Any]) -> dict[str, Any]:
+    """The score's explanation with what the list says of the listing: the official list it is
+    on, its terms (the Entity List's licence requirement and review policy, its Federal Register
+    citation) and the older files that carry it too, set aside for this one."""
+    if entity.official:
+        explanation["official_list"] = entity.official
+    if entity.terms:
+        explanation["terms"] = dict(entity.terms)
+    if entity.also_in:
+        explanation["also_in"] = [{"list": lst, "date": d, "id": i, "note": "older copy of the same listing, "
+                                   "set aside for this one"} for lst, d, i in entity.also_in]
+    return explanation
+
+
 def hits_of(best: dict[int, Scored], options: Options) -> list[Hit]:
     """The hits at or above the threshold, best first, explained if the options ask for it."""
     hits = []
@@ -171,7 +191,7 @@ def hits_of(best: dict[int, Scored], options: Options) -> list[Hit]:
         if s.score < options.threshold:
             break
         hits.append(Hit(s.entity.list_id, s.entity.id, s.entity.name, s.matched_name, s.score,
-                        s.explanation() if options.explain else {}))
+                        listing_explained(s.entity, s.explanation()) if options.explain else {}))
     return hits
 
 
@@ -209,7 +229,7 @@ def screen_partition(index: Index, parties: Sequence[Party], options: Options) -
 def _code_digest() -> str:
     """Changes whenever normalisation or indexing code or reference data changes."""
     digest = hashlib.sha256(f"{__version__} nicknames {metadata.version('nicknames')}".encode())
-    for pkg in ("sekisho.names", "sekisho.match"):
+    for pkg in ("sekisho.lists", "sekisho.names", "sekisho.match"):
         root = resources.files(pkg)
         for entry in sorted(Path(str(root)).rglob("*"), key=str):
             if entry.suffix in (".py", ".yml"):
@@ -253,7 +273,9 @@ def load_index(list_ids: Sequence[str] | None = None, rebuild: bool = False) -> 
     aside = kernels.load_aside()
     try:
         with stop.deferred():  # a signal ends the build between lists, not inside compiled code
-            index = build_index(_read_lists(ids))
+            index = build_index(overlap.resolve(list(_read_lists(ids)), registry.carriers()))
+            for list_id, facts in index.lists.items():
+                facts["carries"] = sorted(registry.SPECS[list_id].carries) if list_id in registry.SPECS else []
     except BaseException:
         _stop(aside, 0.0)
         raise
@@ -290,15 +312,17 @@ class Screener:
     def options(self, threshold: float | None = None, lists: Iterable[str] | None = None,
                 explain: bool = True) -> Options:
         chosen = None
+        codes: frozenset[str] = frozenset()
         if lists is not None:
-            chosen = frozenset(lists)
+            chosen = frozenset(registry.expand(list(lists)))
             unknown = chosen - set(self.index.lists)
             if unknown:
                 raise InvalidInput(f"unknown list(s) {sorted(unknown)}; loaded: {sorted(self.index.lists)}")
+            codes = frozenset(str(c) for i in chosen for c in cast("list[str]", self.index.lists[i].get("carries", [])))
         t = self.threshold if threshold is None else threshold
         if not 0.0 <= t <= 1.0:
             raise InvalidInput(f"threshold {t} is not between 0 and 1")
-        return Options(t, chosen, settings.get_int("SEKISHO_MAX_CANDIDATES"), explain)
+        return Options(t, chosen, codes, settings.get_int("SEKISHO_MAX_CANDIDATES"), explain)
 
     def screen(self, name: str, *, country: str | None = None, type: str | None = None,
                birth_date: str | None = None, identifiers: Sequence[str] = (),

@@ -4,6 +4,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sekisho.errors import ListFormatError
 from sekisho.lists import registry
@@ -141,3 +143,56 @@ def test_copy_downloaded_before_versions_were_kept_still_wins(tmp_path: Path,
                                           '"sha256": "x", "entities": 1003}')
     assert registry.load_list("un-sc").version.date == "2026-10-01"
     assert registry.current_facts("un-sc")["where"] == "downloaded"
+
+
+def test_meti_pdf_revision_reads_like_the_workbook() -> None:
+    """The 2025-01-31 revision exists only as a PDF: every numbered row of its 29 pages is read,
+    names wrapped over lines joined, aliases as in the workbook."""
+    lst = registry.load_files("jp-meti-eul", [shared("lists", "jp", "meti_end_user_list_20250131.pdf")], "2025-01-31")
+    assert len(lst.entities) == 748 and len({e.id for e in lst.entities}) == 748
+    raduga = next(e for e in lst.entities if e.primary_name.startswith('"Raduga"'))
+    assert raduga.primary_name == '"Raduga" State Engineering Design Bureau JSC named after A.Y. Bereznyak'
+    assert "Joint Stock Company “State Machine-Building Design Bureau “Raduga”" in [n.value for n in raduga.names]
+    assert raduga.countries == ["RU"] and raduga.programs == ["M"]
+    koryo = next(e for e in lst.entities if e.primary_name == "Air Koryo")
+    assert ("高麗航空", NameKind.ORIGINAL_SCRIPT) in [(n.value, n.kind) for n in koryo.names]
+
+
+def test_meti_diff_pdf_to_workbook_keeps_ids() -> None:
+    """2025-01-31 (PDF) -> 2025-09-29 (workbook): 748 + 94 - 7 = 835. An entry whose concern codes
+    changed (the workbook adds the conventional-weapons column) is a change of the same id."""
+    from sekisho.lists.diff import diff_entities
+
+    old = registry.load_files("jp-meti-eul", [shared("lists", "jp", "meti_end_user_list_20250131.pdf")], "2025-01-31")
+    new = registry.load_list("jp-meti-eul")
+    diff = diff_entities(old.entities, new.entities)
+    assert (len(diff.added), len(diff.removed)) == (94, 7)
+    assert len(old.entities) + len(diff.added) - len(diff.removed) == len(new.entities) == 835
+    qaida = next(e.id for e in new.entities if e.primary_name == "Al Qa'ida/Islamic Army")
+    assert diff.changed[qaida]["programs"] == (["C"], ["B", "C", "CW", "M", "N"])
+    assert "Beijing Starneto Technology Co., Ltd." in {diff.names[i] for i in diff.removed}
+    assert len(diff.changed) < len(new.entities) // 3
+
+
+@pytest.mark.parametrize("damage", ["garbage", "cut"])
+def test_meti_pdf_damaged_is_refused_whole(tmp_path: Path, damage: str) -> None:
+    data = shared("lists", "jp", "meti_end_user_list_20250131.pdf").read_bytes()
+    path = tmp_path / "eul.pdf"
+    path.write_bytes(b"%PDF-1.4 not really" * 10 if damage == "garbage" else data[: len(data) // 2])
+    with pytest.raises(ListFormatError, match="not a whole, readable PDF") as info:
+        load_meti("t", V, path)
+    assert info.value.file == str(path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.text(st.characters(categories=("L", "N", "P", "Zs"), exclude_characters="・\n"),
+                                 min_size=1, max_size=15).map(str.strip).filter(bool), min_size=1, max_size=3),
+                max_size=5))
+def test_meti_pdf_aliases_rejoin_wrapped_lines(aliases: list[list[str]]) -> None:
+    """However the PDF wraps an alias over lines, it is read back as the one alias it is; the
+    workbook's lines stay each their own."""
+    from sekisho.lists.meti import _aliases
+
+    cell = "\n".join("・" + "\n".join(pieces) for pieces in aliases)
+    assert _aliases(cell, wrapped=True) == [" ".join(pieces).lstrip("・").strip() for pieces in aliases]
+    assert len(_aliases(cell, wrapped=False)) == sum(len(p) for p in aliases)

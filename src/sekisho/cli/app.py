@@ -254,13 +254,16 @@ def lists_show(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         print(json.dumps(status, ensure_ascii=False))
         return
     table = Table(title="Lists")
-    for col in ("id", "jurisdiction", "date", "age (days)", "entities", "names", "sha256"):
+    for col in ("id", "jurisdiction", "date", "age (days)", "entities", "names", "set aside", "sha256"):
         table.add_column(col, no_wrap=col in ("id", "date"))
     for s in status:
         age = f"[bold red]{s['age_days']} STALE[/]" if s["stale"] else str(s["age_days"])
         table.add_row(s["id"], s["jurisdiction"], s["date"], age, str(s["entities"]), str(s["names"]),
-                      s["sha256"][:12])
+                      str(s["set_aside"] or ""), s["sha256"][:12])
     out.print(table)
+    if any(s["set_aside"] for s in status):
+        out.print("set aside: entries another list has in a newer copy of the same official list "
+                  "(one hit per listing, from the newer copy)")
     stale = [s for s in status if s["stale"]]
     if stale:
         err.print(f"[bold red]WARNING[/]: {len(stale)} of {len(status)} lists are older than "
@@ -283,7 +286,7 @@ def lists_import(
     from sekisho.lists import registry
     from sekisho.lists.custom import load_custom, parse_custom
     from sekisho.lists.diff import diff_entities
-    from sekisho.lists.model import ListVersion
+    from sekisho.lists.model import Jurisdiction, ListVersion
     from sekisho.textfile import read_text
 
     if source != "custom":
@@ -293,7 +296,7 @@ def lists_import(
     if not file.is_file():
         raise InvalidInput(f"{file}: {'is a folder, not a file' if file.is_dir() else 'no such file'}")
     text, read_as = read_text(file, encoding)
-    version = ListVersion(name, "CUSTOM", name, date.today().isoformat(), "", (str(file),))
+    version = ListVersion(name, Jurisdiction.CUSTOM, name, date.today().isoformat(), "", (str(file),))
     entities = parse_custom(name, version, file, text)
     target = registry.custom_dir() / f"{name}.csv"
     previous = load_custom(name, version, target) if target.exists() else None
@@ -327,7 +330,8 @@ def lists_update(
     from sekisho.lists.fetch import update
 
     overrides = settings.list_url_overrides()
-    chosen = ids or [i for i, s in registry.SPECS.items() if s.files[0].url or i in overrides]
+    chosen = ids or [i for i, s in registry.SPECS.items() if s.files and (s.files[0].url or i in overrides)]
+    chosen = list(dict.fromkeys(registry.owner(i) for i in chosen))  # the CSL's lists: the CSL, once
     failed = 0
     for list_id in chosen:
         try:
@@ -340,7 +344,10 @@ def lists_update(
             err.print(f"[red]{list_id}[/]: {exc.message}")
             continue
         prev = result["previous"]
-        if result["status"] == "unchanged":
+        if prev is None:
+            out.print(f"[green]updated[/] {list_id}: first copy, {result['date']} ({result['date_source']}), "
+                      f"{result['entities']:,} entities")
+        elif result["status"] == "unchanged":
             out.print(f"[green]unchanged[/] {list_id}: the download is the copy in use ({prev['date']}, "
                       f"{prev['entities']:,} entities)")
         else:

@@ -34,6 +34,13 @@ _MONTHS = {m: i for i, m in enumerate(
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
+def listing_key(code: str, name: str) -> str:
+    """How an entry without a number is recognised in another file of the same official list: its
+    list code and its name, case and punctuation aside."""
+    folded = re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", name).casefold()).strip()
+    return f"{code}:{folded}"
+
+
 def excel_serial_to_iso(serial: float) -> str:
     return (_EXCEL_EPOCH + timedelta(days=int(serial))).isoformat()
 

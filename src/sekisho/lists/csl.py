@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from sekisho.errors import ListFormatError
-from sekisho.lists.common import clean, csv_records, first_date, parse_dates, read_text, stable_id, unique_ids
+from sekisho.lists.common import (
+    clean,
+    csv_records,
+    first_date,
+    listing_key,
+    parse_dates,
+    read_text,
+    stable_id,
+    unique_ids,
+)
 from sekisho.lists.countries import country_code
-from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
+from sekisho.lists.model import Entity, EntityType, Identifier, Jurisdiction, ListVersion, LoadedList, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
 COLUMNS = (
@@ -25,9 +36,17 @@ _TYPES = {"individual": EntityType.PERSON, "entity": EntityType.ORGANIZATION, "v
           "aircraft": EntityType.AIRCRAFT}
 
 
+# the rows of these agencies' lists carry OFAC's own entry numbers
+_OFAC_SOURCES = {"SDN", "SSI", "PLC", "CMIC", "CAP", "NS-MBS", "FSE", "NS-ISA", "561"}
+# what the Entity List (and MEU) state of each listing: kept on the entity, shown with a hit
+TERMS = {"license_requirement": "license_requirement", "license_policy": "license_policy",
+         "federal_register_notice": "federal_register_notice", "standard_order": "standard_order"}
+
+
 def source_code(source: str) -> str:
-    """'Entity List (EL) - Bureau of Industry and Security' -> 'EL'."""
-    m = re.search(r"\(([A-Z]{2,5})\)", source)
+    """'Entity List (EL) - Bureau of Industry and Security' -> 'EL';
+    'Non-SDN Menu-Based Sanctions List (NS-MBS List) - Treasury Department' -> 'NS-MBS'."""
+    m = re.search(r"\(([A-Z0-9]{2,6}(?:-[A-Z0-9]{2,6})?)(?: List)?\)", source)
     return m[1] if m else source.split(" - ")[0].strip()
 
 
@@ -63,7 +82,11 @@ def _entity(list_id: str, version: ListVersion, record: Mapping[str, Any], where
         raise ListFormatError(where[0], "empty source", row=where[1], field="source")
     code = source_code(source)
     number = text("entity_number")
-    entity_id = f"{list_id}:{code}:{number}" if number else stable_id(f"{list_id}:{code}", name)
+    countries = sorted({a.rsplit(",", 1)[-1].strip() for a in _split(text("addresses"))})
+    # a row without a number is known by its name (and, for the few names a list repeats, the
+    # countries of its addresses), so that a changed address is a change, not a new entry
+    entity_id = f"{list_id}:{code}:{number}" if number else stable_id(f"{list_id}:{code}", name, *countries)
+    listing = f"ofac:{number}" if number and code in _OFAC_SOURCES else listing_key(code, name)
     alt_names = record.get("alt_names")
     alts = [str(a) for a in alt_names] if isinstance(alt_names, list) else _split(text("alt_names"))
     raw_type = text("type").lower()
@@ -75,7 +98,7 @@ def _entity(list_id: str, version: ListVersion, record: Mapping[str, Any], where
     entity = Entity(
         id=entity_id,
         list_id=list_id,
-        jurisdiction="US",
+        jurisdiction=Jurisdiction.US,
         type=etype,
         names=[Name(name, NameKind.PRIMARY, dominant_script(name))]
         + [Name(a, NameKind.ALIAS, dominant_script(a)) for a in alts if a and a != name],
@@ -85,6 +108,9 @@ def _entity(list_id: str, version: ListVersion, record: Mapping[str, Any], where
         remarks=text("remarks") or None,
         source=source,
         source_url=text("source_information_url") or text("source_list_url") or None,
+        official=code,
+        listing=listing,
+        terms={key: text(column) for key, column in TERMS.items() if text(column)},
         raw=dict(record),
         version=version,
     )
@@ -114,11 +140,29 @@ def _entity(list_id: str, version: ListVersion, record: Mapping[str, Any], where
 
 
 def load_csl_csv(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
+    """The CSV trade.gov publishes, or the same gzipped (the bundled snapshot)."""
+    if path.suffix.lower() == ".gz":
+        try:
+            text = gzip.decompress(path.read_bytes()).decode("utf-8-sig")
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            raise ListFormatError(str(path), f"not a whole gzipped UTF-8 CSV: {exc}") from None
+    else:
+        text = read_text(path)
     entities = [_entity(list_id, version, record, (str(path), line))
-                for line, record in csv_records(path, read_text(path), COLUMNS)]
+                for line, record in csv_records(path, text, COLUMNS)]
     if not entities:
         raise ListFormatError(str(path), "no records", row=2)
-    return unique_ids(entities)
+    return unique_ids(_distinct_ids(list_id, entities))
+
+
+def _distinct_ids(list_id: str, entities: list[Entity]) -> list[Entity]:
+    """Entries without a number that share a name and countries (the Entity List's Huawei
+    affiliates, one per address) are told apart by their addresses, not by their order."""
+    counts = Counter(e.id for e in entities)
+    for e in entities:
+        if counts[e.id] > 1 and not e.raw.get("entity_number"):
+            e.id = stable_id(f"{list_id}:{e.official}", e.primary_name, *e.addresses)
+    return entities
 
 
 def load_csl_json(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
@@ -138,3 +182,11 @@ def load_csl_json(list_id: str, version: ListVersion, path: Path) -> list[Entity
     if not entities:
         raise ListFormatError(str(path), "no records", field="results")
     return unique_ids(entities)
+
+
+def load(files: Sequence[Path], version: ListVersion) -> LoadedList:
+    """The list-source entry point (lists.registry): the CSV (plain or gzipped) or the API's JSON."""
+    path = files[0]
+    if path.suffix.lower() == ".json":
+        return LoadedList(version, load_csl_json(version.list_id, version, path))
+    return LoadedList(version, load_csl_csv(version.list_id, version, path))

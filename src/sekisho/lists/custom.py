@@ -7,12 +7,13 @@ Columns (header required; only id and name are mandatory):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from sekisho.errors import ListFormatError
 from sekisho.lists.common import clean, csv_records, parse_dates
 from sekisho.lists.countries import country_code
-from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
+from sekisho.lists.model import Entity, EntityType, Identifier, Jurisdiction, ListVersion, LoadedList, Name, NameKind
 from sekisho.names.scripts import dominant_script
 from sekisho.textfile import read_text
 
@@ -64,7 +65,7 @@ def parse_custom(list_id: str, version: ListVersion, path: Path, text: str) -> l
         entities.append(Entity(
             id=f"{list_id}:{ident}",
             list_id=list_id,
-            jurisdiction="CUSTOM",
+            jurisdiction=Jurisdiction.CUSTOM,
             type=etype,
             names=[Name(name, NameKind.PRIMARY, dominant_script(name))]
             + [Name(a, NameKind.ALIAS, dominant_script(a)) for a in aliases],
@@ -79,3 +80,8 @@ def parse_custom(list_id: str, version: ListVersion, path: Path, text: str) -> l
     if not entities:
         raise ListFormatError(str(path), "no records", row=2)
     return entities
+
+
+def load(files: Sequence[Path], version: ListVersion) -> LoadedList:
+    """The list-source entry point (lists.registry): a custom list's CSV."""
+    return LoadedList(version, load_custom(version.list_id, version, files[0]))

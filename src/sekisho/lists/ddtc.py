@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from sekisho.errors import ListFormatError
@@ -9,13 +10,14 @@ from sekisho.lists.common import (
     clean,
     csv_records,
     first_date,
+    listing_key,
     parse_dates,
     read_text,
     split_embedded_aliases,
     stable_id,
     unique_ids,
 )
-from sekisho.lists.model import Entity, EntityType, ListVersion, Name, NameKind
+from sekisho.lists.model import Entity, EntityType, Jurisdiction, ListVersion, LoadedList, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
 COLUMNS = ("Party Name", "Date Of Birth", "Federal Register Notice", "Notice Date")
@@ -32,7 +34,9 @@ def load_ddtc(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
         entities.append(Entity(
             id=stable_id(list_id, name, dob),
             list_id=list_id,
-            jurisdiction="US",
+            jurisdiction=Jurisdiction.US,
+            official="DTC",
+            listing=listing_key("DTC", name),
             # only individuals carry a date of birth on this list
             type=EntityType.PERSON if dob else EntityType.UNKNOWN,
             names=[Name(name, NameKind.PRIMARY, dominant_script(name))]
@@ -48,3 +52,8 @@ def load_ddtc(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
     if not entities:
         raise ListFormatError(str(path), "no records", row=2)
     return unique_ids(entities)
+
+
+def load(files: Sequence[Path], version: ListVersion) -> LoadedList:
+    """The list-source entry point (lists.registry): the DDTC debarred parties in files[0]."""
+    return LoadedList(version, load_ddtc(version.list_id, version, files[0]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from sekisho.errors import ListFormatError
@@ -9,12 +10,13 @@ from sekisho.lists.common import (
     clean,
     csv_records,
     first_date,
+    listing_key,
     read_text,
     split_embedded_aliases,
     stable_id,
     unique_ids,
 )
-from sekisho.lists.model import Entity, EntityType, ListVersion, Name, NameKind
+from sekisho.lists.model import Entity, EntityType, Jurisdiction, ListVersion, LoadedList, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
 COLUMNS = ("Name", "Street_Address", "City", "State", "Country", "Postal_Code", "Effective_Date",
@@ -33,7 +35,9 @@ def load_dpl(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
             # not the effective date: a renewed order (a TDO every 180 days) is the same listing, changed
             id=stable_id(list_id, name, clean(rec["Street_Address"]), clean(rec["City"]), clean(rec["Country"])),
             list_id=list_id,
-            jurisdiction="US",
+            jurisdiction=Jurisdiction.US,
+            official="DPL",
+            listing=listing_key("DPL", name),
             type=EntityType.UNKNOWN,
             names=[Name(name, NameKind.PRIMARY, dominant_script(name))]
             + [Name(a, NameKind.ALIAS, dominant_script(a)) for a in aliases],
@@ -50,3 +54,8 @@ def load_dpl(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
     if not entities:
         raise ListFormatError(str(path), "no records", row=2)
     return unique_ids(entities)
+
+
+def load(files: Sequence[Path], version: ListVersion) -> LoadedList:
+    """The list-source entry point (lists.registry): the Denied Persons List in files[0]."""
+    return LoadedList(version, load_dpl(version.list_id, version, files[0]))

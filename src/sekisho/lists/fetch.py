@@ -32,7 +32,7 @@ from sekisho.errors import FetchError, InvalidInput, Refused, SekishoError
 from sekisho.fileops import remove, remove_stale, temp_name
 from sekisho.lists.common import files_sha256
 from sekisho.lists.model import ListVersion
-from sekisho.lists.registry import SPECS, current_facts, downloaded_dir, versions_dir
+from sekisho.lists.registry import SPECS, available, current_facts, downloaded_dir, owner, versions_dir
 
 STAGING = "staging"
 
@@ -114,11 +114,9 @@ def _http_date(value: str | None) -> str | None:
         return None
 
 
-def _plausibility(list_id: str, new: dict[str, Any], current: dict[str, Any], problem: str | None,
-                  allow_shrink: bool, allow_older: bool) -> None:
+def _plausibility(list_id: str, new: dict[str, Any], current: dict[str, Any], allow_shrink: bool,
+                  allow_older: bool) -> None:
     where = f"the current copy ({current['where']}, {current['date']}, {current['entities']:,} entities)"
-    if problem:
-        raise Refused(f"{list_id}: {problem}; {where} is kept. `--force` takes it anyway.")
     if new["date"][:10] < str(current["date"])[:10] and not allow_older:
         raise Refused(f"{list_id}: the downloaded list is dated {new['date']} ({new['date_source']}), older than "
                       f"{where}, which is kept. `--allow-older` takes it anyway.")
@@ -137,6 +135,7 @@ def update(list_id: str, *, allow_shrink: bool = False, allow_older: bool = Fals
     Returns the new version's facts with `status` 'updated' or 'unchanged' and the `previous` ones."""
     if list_id not in SPECS:
         raise InvalidInput(f"{list_id}: only official lists can be updated; known: {', '.join(SPECS)}")
+    list_id = owner(list_id)  # the CSL's lists are updated with the CSL
     spec = SPECS[list_id]
     urls = _urls(list_id)
     timeout = settings.get_float("SEKISHO_HTTP_TIMEOUT")
@@ -157,20 +156,23 @@ def update(list_id: str, *, allow_shrink: bool = False, allow_older: bool = Fals
         version = ListVersion(list_id, spec.jurisdiction, spec.title, today, files_sha256(existing),
                               tuple(str(p) for p in existing), urls[0][0])
         try:
-            entities = spec.loader(list_id, version, paths, [])
+            entities = spec.module().load(paths, version).entities
         except SekishoError as exc:
             raise FetchError(f"{list_id}: the downloaded file does not parse, current copy kept: {exc}") from None
-        stated = spec.stated_date(paths) if spec.stated_date else None
+        stated = spec.stated_date(paths)
         when, source = ((stated, "stated in the file") if stated else (modified, "server's Last-Modified")
                         if modified else (today, "download day: the file states no date"))
         new = {"date": when, "date_source": source, "downloaded": today, "url": urls[0][0],
                "sha256": version.sha256, "entities": len(entities), "files": [name for _, name in urls]}
-        current = current_facts(list_id)
-        if current["sha256"] == new["sha256"]:
+        # a list not bundled has no current copy before its first download: nothing to compare with
+        current = current_facts(list_id) if available(list_id) else None
+        if current is not None and current["sha256"] == new["sha256"]:
             return {"id": list_id, "status": "unchanged", **current, "previous": current}
-        problem = spec.cut_short(paths) if spec.cut_short else None
-        if not force:
-            _plausibility(list_id, new, current, problem, allow_shrink, allow_older)
+        problem = spec.cut_short(paths)
+        if problem and not force:
+            raise Refused(f"{list_id}: {problem}; the current copy is kept. `--force` takes it anyway.")
+        if current is not None and not force:
+            _plausibility(list_id, new, current, allow_shrink, allow_older)
         (staging / "manifest.json").write_text(json.dumps(new, indent=2), "utf-8")
         name = f"{when[:10]}_{version.sha256[:12]}"
         final = versions / name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from sekisho.errors import ListFormatError
@@ -10,12 +11,13 @@ from sekisho.lists.common import (
     clean,
     csv_records,
     first_date,
+    listing_key,
     read_text,
     split_embedded_aliases,
     stable_id,
     unique_ids,
 )
-from sekisho.lists.model import Entity, EntityType, ListVersion, Name, NameKind
+from sekisho.lists.model import Entity, EntityType, Jurisdiction, ListVersion, LoadedList, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
 COLUMNS = ("Source List", "Programs", "Name", "Alternative Names", "Country", "Effective Date")
@@ -32,7 +34,9 @@ def load_isn(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
         entity = Entity(
             id=stable_id(list_id, name, clean(rec["Programs"]), clean(rec["Effective Date"])),
             list_id=list_id,
-            jurisdiction="US",
+            jurisdiction=Jurisdiction.US,
+            official="ISN",
+            listing=listing_key("ISN", name),
             type=EntityType.UNKNOWN,
             names=[Name(name, NameKind.PRIMARY, dominant_script(name))]
             + [Name(a, NameKind.ALIAS, dominant_script(a)) for a in aliases if a != name],
@@ -48,3 +52,8 @@ def load_isn(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
     if not entities:
         raise ListFormatError(str(path), "no records", row=2)
     return unique_ids(entities)
+
+
+def load(files: Sequence[Path], version: ListVersion) -> LoadedList:
+    """The list-source entry point (lists.registry): the ISN sanctions in files[0]."""
+    return LoadedList(version, load_isn(version.list_id, version, files[0]))

@@ -21,6 +21,17 @@ class EntityType(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Jurisdiction(StrEnum):
+    """Whose list it is: a closed set, so that a filter or a report by jurisdiction sees every list."""
+
+    US = "US"
+    JP = "JP"
+    UN = "UN"
+    UK = "UK"
+    EU = "EU"
+    CUSTOM = "CUSTOM"
+
+
 class NameKind(StrEnum):
     PRIMARY = "primary"
     ALIAS = "alias"
@@ -48,19 +59,23 @@ class ListVersion:
     """One snapshot of one list: where it came from and what exactly was read."""
 
     list_id: str
-    jurisdiction: str  # US, JP, UN or CUSTOM
+    jurisdiction: Jurisdiction
     title: str
     date: str  # ISO date of publication or snapshot
     sha256: str
     files: tuple[str, ...]
     source_url: str | None = None
 
+    def __post_init__(self) -> None:
+        # the closed set, also for a caller that passes the code as a string
+        object.__setattr__(self, "jurisdiction", Jurisdiction(self.jurisdiction))
+
 
 @dataclass(slots=True)
 class Entity:
     id: str  # stable across list versions, prefixed by the list id
     list_id: str
-    jurisdiction: str
+    jurisdiction: Jurisdiction
     type: EntityType
     names: list[Name]
     countries: list[str] = field(default_factory=list)  # ISO 3166 alpha-2
@@ -72,6 +87,15 @@ class Entity:
     remarks: str | None = None
     source: str | None = None  # sub-list inside a consolidated list, e.g. CSL "Entity List (EL)"
     source_url: str | None = None
+    # the official list the entry is on, by its code (SDN, EL, MEU …), where one file carries several
+    # or several files carry one: how screening keeps one hit per listing (lists.overlap)
+    official: str | None = None
+    listing: str | None = None  # the same listing in another file has the same key (OFAC: its uid)
+    # the terms of the listing, where the list states them: the Entity List's licence requirement,
+    # licence review policy and Federal Register citation
+    terms: dict[str, str] = field(default_factory=dict)
+    # the same listing in older files, set aside for this one: (list id, list date, entity id)
+    also_in: list[tuple[str, str, str]] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
     version: ListVersion | None = None
 
@@ -105,6 +129,9 @@ class Entity:
             "remarks": self.remarks,
             "source": self.source,
             "source_url": self.source_url,
+            "official_list": self.official,
+            "terms": self.terms,
+            "also_in": [{"list": lst, "date": d, "id": i} for lst, d, i in self.also_in],
             "list_date": self.version.date if self.version else None,
         }
         if raw:
@@ -117,6 +144,7 @@ class LoadedList:
     version: ListVersion
     entities: list[Entity]
     warnings: list[str] = field(default_factory=list)  # rows skipped in an official file, with reasons
+    set_aside: list[str] = field(default_factory=list)  # entries left out for a newer file's (lists.overlap)
 
     @property
     def name_count(self) -> int:

@@ -11,6 +11,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 from sekisho.errors import ListFormatError
 from sekisho.lists.common import clean, first_date, parse_dates, unique_ids
 from sekisho.lists.countries import is_country_name
-from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
+from sekisho.lists.model import Entity, EntityType, Identifier, Jurisdiction, ListVersion, LoadedList, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
 _ENUM = re.compile(r"[(（]\s*[a-zA-Z]{1,2}\s*[)）]")
@@ -210,7 +211,7 @@ def _load_sheet(list_id: str, version: ListVersion, path: Path, sheet_name: str,
         entity = Entity(
             id=f"{list_id}:{sheet_no}-{key_number[1] if key_number else number}",
             list_id=list_id,
-            jurisdiction="JP",
+            jurisdiction=Jurisdiction.JP,
             type=etype,
             names=names,
             addresses=[clean(c) for c in cell("address")],
@@ -240,3 +241,9 @@ def _dedupe_names(names: list[Name]) -> list[Name]:
             seen.add(key)
             out.append(n)
     return out
+
+
+def load(files: Sequence[Path], version: ListVersion) -> LoadedList:
+    """The list-source entry point (lists.registry): every programme sheet of the workbook."""
+    skipped: list[str] = []
+    return LoadedList(version, load_mof(version.list_id, version, files[0], skipped), skipped)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sekisho.lists.common import clean, csv_rows, parse_dates, read_text
 from sekisho.lists.countries import country_code
-from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
+from sekisho.lists.model import Entity, EntityType, Identifier, Jurisdiction, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
 PRIM_WIDTH = 12  # ent_num, name, type, program, title, call sign, vessel type, tonnage, GRT, flag, owner, remarks
@@ -116,8 +116,9 @@ def load_ofac(
         remarks = clean(row[11])
         entity = Entity(
             id=f"{list_id}:{num}",
+            listing=f"ofac:{num}",
             list_id=list_id,
-            jurisdiction="US",
+            jurisdiction=Jurisdiction.US,
             type=_TYPES.get(sdn_type, EntityType.ORGANIZATION),
             names=[Name(name, NameKind.PRIMARY, dominant_script(name))],
             programs=[p.strip() for p in re.split(r"\]\s*\[|;", clean(row[3]).strip("[]")) if p.strip()],

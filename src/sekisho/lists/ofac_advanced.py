@@ -18,7 +18,7 @@ from lxml import etree
 
 from sekisho.errors import ListFormatError
 from sekisho.lists.common import parse_xml
-from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
+from sekisho.lists.model import Entity, EntityType, Identifier, Jurisdiction, ListVersion, Name, NameKind
 from sekisho.lists.ofac_xml import NOT_AN_IDENTIFIER, person_name
 from sekisho.names.scripts import dominant_script
 
@@ -149,7 +149,8 @@ def _entity(list_id: str, version: ListVersion, t: _Tables, party: etree._Elemen
     if not names:
         raise ListFormatError(str(t.path), f"party {uid} has no name", row=_line(party), field="DocumentedName")
     comment = _text(party.find(f"{NS}Comment"))
-    entity = Entity(id=f"{list_id}:{uid}", list_id=list_id, jurisdiction="US", type=etype, names=names,
+    entity = Entity(id=f"{list_id}:{uid}", listing=f"ofac:{uid}", list_id=list_id, jurisdiction=Jurisdiction.US,
+                    type=etype, names=names,
                     programs=programs.get(uid, []), remarks=comment or None, source_url=version.source_url,
                     version=version, raw={"uid": uid})
     for feature in profile.iterfind(f"{NS}Feature"):

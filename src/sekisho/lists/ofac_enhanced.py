@@ -17,7 +17,7 @@ from lxml import etree
 
 from sekisho.errors import ListFormatError
 from sekisho.lists.common import parse_xml
-from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
+from sekisho.lists.model import Entity, EntityType, Identifier, Jurisdiction, ListVersion, Name, NameKind
 from sekisho.lists.ofac_advanced import period_dates
 from sekisho.lists.ofac_xml import NOT_AN_IDENTIFIER
 from sekisho.names.scripts import dominant_script
@@ -111,7 +111,8 @@ def _entity(list_id: str, version: ListVersion, path: Path, el: etree._Element) 
     names.sort(key=lambda n: n.kind is not NameKind.PRIMARY)
     if not names:
         raise ListFormatError(str(path), f"entity {uid} has no name", row=line, field="names")
-    entity = Entity(id=f"{list_id}:{uid}", list_id=list_id, jurisdiction="US", type=etype, names=names,
+    entity = Entity(id=f"{list_id}:{uid}", listing=f"ofac:{uid}", list_id=list_id, jurisdiction=Jurisdiction.US,
+                    type=etype, names=names,
                     programs=[t for p in el.iterfind(f"{NS}sanctionsPrograms/{NS}sanctionsProgram")
                               if (t := _text(p))],
                     remarks=_text(el.find(f"{NS}generalInfo"), "remarks") or _text(el, "remarks") or None,

@@ -17,7 +17,7 @@ from lxml import etree
 from sekisho.errors import ListFormatError
 from sekisho.lists.common import parse_dates, parse_xml
 from sekisho.lists.countries import country_code
-from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
+from sekisho.lists.model import Entity, EntityType, Identifier, Jurisdiction, ListVersion, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
 _TYPES = {"individual": EntityType.PERSON, "vessel": EntityType.VESSEL, "aircraft": EntityType.AIRCRAFT,
@@ -107,7 +107,7 @@ def _entity(list_id: str, version: ListVersion, path: Path, el: etree._Element) 
     if not name:
         raise ListFormatError(str(path), f"entry {uid} has no name", row=line, field="lastName")
     entity = Entity(
-        id=f"{list_id}:{uid}", list_id=list_id, jurisdiction="US", type=etype,
+        id=f"{list_id}:{uid}", listing=f"ofac:{uid}", list_id=list_id, jurisdiction=Jurisdiction.US, type=etype,
         names=[Name(name, NameKind.PRIMARY, dominant_script(name))],
         programs=[p.text.strip() for p in _all(el, "program") if p.text and p.text.strip()],
         remarks=fields.get("remarks") or None, source_url=version.source_url, version=version,

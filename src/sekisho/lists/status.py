@@ -28,6 +28,8 @@ def list_status(index: Index, today: date | None = None) -> list[dict[str, Any]]
             "names": facts["names"],
             "sha256": facts["sha256"],
             "skipped_rows": facts.get("warnings", 0),
+            # entries another loaded file has in a newer copy (lists.overlap)
+            "set_aside": facts.get("set_aside", 0),
             "note": registry.SPECS[list_id].note if list_id in registry.SPECS else "",
         })
     return out

@@ -15,7 +15,7 @@ from typing import Any
 
 from sekisho.errors import ListFormatError
 from sekisho.lists.common import clean, csv_rows, read_text
-from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
+from sekisho.lists.model import Entity, EntityType, Identifier, Jurisdiction, ListVersion, LoadedList, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
 REQUIRED = ("Name 6", "Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Title", "DOB", "Country of Birth",
@@ -138,7 +138,7 @@ def load_uk(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
         entity = entities.get(group)
         if entity is None:
             entity = entities[group] = Entity(
-                id=f"{list_id}:{group}", list_id=list_id, jurisdiction="UK", type=etype, names=[],
+                id=f"{list_id}:{group}", list_id=list_id, jurisdiction=Jurisdiction.UK, type=etype, names=[],
                 programs=[], listed_on=uk_date(rec.get("Listed On")), remarks=clean(rec.get("Other Information"))
                 or None, source_url=version.source_url, version=version, raw={"rows": []})
         entity.raw["rows"].append({k: clean(v) for k, v in rec.items() if clean(v)})
@@ -188,3 +188,11 @@ def _identifiers(entity: Entity, rec: dict[str, Any]) -> None:
     for kind, value in found:
         if all(i.value != value for i in entity.identifiers):
             entity.identifiers.append(Identifier(kind, value.split()[0]))
+
+
+def load(files: Sequence[Path], version: ListVersion) -> LoadedList:
+    """The list-source entry point (lists.registry): the OFSI list (CSV or XLSX) in files[0]."""
+    return LoadedList(version, load_uk(version.list_id, version, files[0]))
+
+
+stated_date = last_updated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from lxml import etree
@@ -9,7 +10,7 @@ from lxml import etree
 from sekisho.errors import ListFormatError
 from sekisho.lists.common import parse_dates
 from sekisho.lists.countries import country_code
-from sekisho.lists.model import Entity, EntityType, Identifier, ListVersion, Name, NameKind
+from sekisho.lists.model import Entity, EntityType, Identifier, Jurisdiction, ListVersion, LoadedList, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
 
@@ -87,7 +88,7 @@ def _entity(list_id: str, version: ListVersion, path: Path, el: etree._Element, 
     entity = Entity(
         id=f"{list_id}:{ref}",
         list_id=list_id,
-        jurisdiction="UN",
+        jurisdiction=Jurisdiction.UN,
         type=etype,
         names=names,
         addresses=addresses,
@@ -105,3 +106,12 @@ def _entity(list_id: str, version: ListVersion, path: Path, el: etree._Element, 
     for a in el.iter(f"{kind}_ADDRESS"):
         entity.add_country(_text(a, "COUNTRY"))
     return entity
+
+
+def load(files: Sequence[Path], version: ListVersion) -> LoadedList:
+    """The list-source entry point (lists.registry): the UN consolidated XML in files[0]."""
+    return LoadedList(version, load_un(version.list_id, version, files[0]))
+
+
+def stated_date(files: Sequence[Path]) -> str | None:
+    return generated_date(files[0])

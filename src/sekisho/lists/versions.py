@@ -31,9 +31,10 @@ class Version:
 
 
 def _spec(list_id: str) -> registry.ListSpec:
+    """The spec naming the list's files (the CSL's, for a list read from it)."""
     if list_id not in registry.SPECS:
         raise NotFound(f"{list_id}: versions are kept for official lists; known: {', '.join(registry.SPECS)}")
-    return registry.SPECS[list_id]
+    return registry.file_spec(list_id)
 
 
 def history(list_id: str) -> list[Version]:
@@ -79,8 +80,7 @@ def find(list_id: str, ref: str) -> Version:
 def load(list_id: str, version: Version) -> LoadedList:
     spec = _spec(list_id)
     if version.name == "bundled":
-        paths = [registry.bundled_dir() / f.bundled if f.bundled else Path("/nonexistent") / f.filename
-                 for f in spec.files]
+        paths = registry.bundled_files(list_id)
     else:
         folder = registry.versions_dir(list_id) / version.name
         paths = registry.version_files(spec, folder, json.loads((folder / "manifest.json").read_text("utf-8")))

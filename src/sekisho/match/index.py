@@ -126,6 +126,9 @@ class EntityRef:
     countries: tuple[str, ...]
     birth_years: tuple[int, ...]
     identifiers: tuple[tuple[str, str], ...]  # (type, compact value)
+    official: str | None = None  # the official list it is on (SDN, EL …), where known
+    terms: tuple[tuple[str, str], ...] = ()  # the listing's terms (Entity List licence requirement …)
+    also_in: tuple[tuple[str, str, str], ...] = ()  # (list, date, id) of older files' copies set aside
 
 
 @dataclass(frozen=True, slots=True)
@@ -637,13 +640,15 @@ def build_index(loaded: Iterable[LoadedList]) -> Index:
         v = lst.version
         index.lists[v.list_id] = {"id": v.list_id, "jurisdiction": v.jurisdiction, "title": v.title,
                                   "date": v.date, "sha256": v.sha256, "entities": len(lst.entities),
-                                  "names": lst.name_count, "warnings": len(lst.warnings)}
+                                  "names": lst.name_count, "warnings": len(lst.warnings),
+                                  "set_aside": len(lst.set_aside)}
         for entity in lst.entities:
             eid = len(index.entities)
             years = sorted({int(d[:4]) for d in entity.birth_dates if d[:4].isdigit()})
             index.entities.append(EntityRef(
                 entity.id, entity.list_id, entity.primary_name, entity.type, tuple(entity.countries),
-                tuple(years), tuple((i.type, compact_identifier(i.value)) for i in entity.identifiers)))
+                tuple(years), tuple((i.type, compact_identifier(i.value)) for i in entity.identifiers),
+                entity.official, tuple(entity.terms.items()), tuple(entity.also_in)))
             for ident in entity.identifiers:
                 key = compact_identifier(ident.value)
                 if len(key) >= 5:
