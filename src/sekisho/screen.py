@@ -314,7 +314,8 @@ class Screener:
         chosen = None
         codes: frozenset[str] = frozenset()
         if lists is not None:
-            chosen = frozenset(registry.expand(list(lists)))
+            # a consolidated list stands for its parts, unless the index holds it whole
+            chosen = frozenset(i for x in lists for i in ([x] if x in self.index.lists else registry.expand([x])))
             unknown = chosen - set(self.index.lists)
             if unknown:
                 raise InvalidInput(f"unknown list(s) {sorted(unknown)}; loaded: {sorted(self.index.lists)}")

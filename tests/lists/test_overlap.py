@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sekisho.lists import overlap, registry
 from sekisho.lists.model import Entity, EntityType, Jurisdiction, ListVersion, LoadedList, Name
@@ -102,3 +104,31 @@ def test_one_hit_per_listing_from_the_newer_file(screener: Any) -> None:
     assert [a["list"] for a in sdn.explanation["also_in"]] == ["us-csl-sdn"]
     assert any(h.list == "us-ofac-sdn" for h in screener.screen("Bank Rossiya", lists=["us-csl-sdn"]))
     assert any(h.list == "us-ofac-sdn" for h in screener.screen("Bank Rossiya", lists=["us-csl"]))
+
+
+_rows = st.lists(st.tuples(st.sampled_from(["SDN", "DPL", None]), st.integers(1, 8)), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["2019-07-01", "2022-05-01", "2024-05-03"]), st.booleans(),
+                          st.sets(st.sampled_from(["SDN", "DPL"]), min_size=1), _rows), min_size=1, max_size=4))
+def test_resolve_leaves_one_copy_of_each_listing(specs: list[tuple[str, bool, set[str], list[Any]]]) -> None:
+    """Whatever the files: nothing is lost unaccounted (kept + set aside = read), and of two files
+    carrying the same official list, no listing is kept in both."""
+    loaded, carriers = [], {}
+    for n, (day, preferred, codes, rows) in enumerate(specs):
+        rows = [(code if code in codes or code is None else None, key) for code, key in rows]
+        loaded.append(_list(f"l{n}", day, *((str(k), code, f"k{k}") for code, k in rows)))
+        carriers[f"l{n}"] = C(frozenset(codes), preferred)
+    before = {lst.version.list_id: len(lst.entities) for lst in loaded}
+    overlap.resolve(loaded, carriers)
+    for lst in loaded:
+        assert len(lst.entities) + len(lst.set_aside) == before[lst.version.list_id]
+    for a in loaded:
+        for b in loaded:
+            if a is b:
+                continue
+            shared = carriers[a.version.list_id].codes & carriers[b.version.list_id].codes
+            keys_a = {(e.official, e.listing) for e in a.entities if e.official in shared}
+            keys_b = {(e.official, e.listing) for e in b.entities if e.official in shared}
+            assert not keys_a & keys_b

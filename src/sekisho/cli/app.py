@@ -65,6 +65,10 @@ def screen(
     encoding: Annotated[str | None, typer.Option(help="Encoding of a CSV/JSONL --file (default: UTF-8, "
                                                  "else detected; e.g. cp932).")] = None,
     workers: Annotated[int | None, typer.Option(help="Processes (default: SEKISHO_WORKERS, 0 = cores).")] = None,
+    engine: Annotated[str, typer.Option(help="Batch engine for --file: local (processes on this machine) "
+                                        "or dask (pip install 'sekisho[dask]').")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="With --engine dask: the scheduler, tcp://HOST:PORT "
+                                                  "(default: a local cluster of --workers processes).")] = None,
 ) -> None:
     """Screen one NAME, or every row of --file into --out."""
     if file is not None:
@@ -75,13 +79,14 @@ def screen(
         source = PartyFile(file, encoding)  # a file that cannot be read fails before anything is written
         cols = Columns(name_column, country_column, type_column, dob_column, id_column)
         n_workers = settings.get_int("SEKISHO_WORKERS") if workers is None else workers
+        batch = {"engine": engine, "workers": n_workers, "scheduler": scheduler}
         screener = _screener()
         _warn_stale(screener)
         if out_path is not None:
-            raise typer.Exit(_screen_file(screener, source, out_path, cols, _split(lists), threshold, n_workers))
+            raise typer.Exit(_screen_file(screener, source, out_path, cols, _split(lists), threshold, batch))
         with tempfile.TemporaryDirectory(prefix="sekisho-") as folder:
             target = Path(folder) / "results.jsonl"
-            code = _screen_file(screener, source, target, cols, _split(lists), threshold, n_workers,
+            code = _screen_file(screener, source, target, cols, _split(lists), threshold, batch,
                                 "the table below (--out FILE keeps them)")
             _print_file_hits(target)
             side = target.with_name(target.name + ".skipped.csv")
@@ -134,15 +139,17 @@ def _print_file_hits(results: Path) -> None:
 
 
 def _screen_file(screener: Any, source: Any, out_path: Path, cols: Any, lists: list[str] | None,
-                 threshold: float | None, workers: int, shown_as: str | None = None) -> int:
+                 threshold: float | None, batch: dict[str, Any], shown_as: str | None = None) -> int:
     """Screen every row of `source` into `out_path`; every row ends in the results or in the
     skipped-rows file. Exit code 2 when any row was skipped."""
-    from sekisho.batch import screen_many
+    from sekisho.batch import ENGINES, screen_batch
     from sekisho.parties import BadRow, cell_text
     from sekisho.results import ResultWriter, result_record, skipped_path
     from sekisho.screen import Party
 
     options = screener.options(threshold, lists)
+    if batch["engine"] not in ENGINES:  # before anything is written
+        raise InvalidInput(f"--engine {batch['engine']!r}: use one of {', '.join(ENGINES)}")
     pending: dict[int, Any] = {}  # rows sent to be screened, by row number
     file = source.path
 
@@ -179,8 +186,8 @@ def _screen_file(screener: Any, source: Any, out_path: Path, cols: Any, lists: l
     with _interruptible(f"no results written; {out_path} is as it was"), \
             ResultWriter(out_path, inputs=[file]) as writer, progress:
         task = progress.add_task("screening", total=None)
-        for index, result in screen_many(screener.index, parties(), options, workers,
-                                         on_progress=lambda n: progress.advance(task, n)):
+        for index, result in screen_batch(screener.index, parties(), options, **batch,
+                                          on_progress=lambda n: progress.advance(task, n)):
             row = pending.pop(index)
             if isinstance(result, str):
                 writer.skip(BadRow(index, row.lines, result, cols.name))

@@ -1,4 +1,4 @@
-"""Batch screening: partitions of parties shared between this process and forked workers."""
+"""The local engine: partitions of parties shared between this process and forked workers."""
 
 from __future__ import annotations
 
@@ -12,80 +12,20 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext
 from typing import Any
 
 from sekisho import stop
+from sekisho.batch.plan import MEMO_SIZE, Chunk, Planner, Result, Results
 from sekisho.errors import SekishoError
 from sekisho.match.index import Index
-from sekisho.screen import Hit, Options, Party, screen_partition, warm_up
+from sekisho.screen import Options, Party, screen_partition, warm_up
 
-Result = list[Hit] | str
-MEMO_SIZE = 200_000  # distinct parties whose results a batch remembers
 # Chunks a worker holds at most: one it screens and two it takes up next, so that it still has work
 # while this process screens a chunk of its own (at 20,000 parties a worker holding two waited
 # 30-65 ms for chunks, one holding three 3-5 ms).
 QUEUED = 3
-
-
-@dataclass
-class _Chunk:
-    rows: list[tuple[int, int]]  # (row, the number the planner gave its party)
-    novel: list[Party]  # parties not sent before, numbered from `first` on: the only ones screened
-    first: int
-    fresh: bool  # the results of earlier chunks are no longer referred to
-
-
-class _Planner:
-    """Splits the input into chunks and sends each distinct party to be screened once.
-
-    Order and payment files repeat the same counterparty endlessly; screening each repeat once in
-    the whole run (not once per worker) is most of a batch's speed. Results are remembered for at
-    most `memo_size` distinct parties: then the memory starts afresh and a repeat is screened again.
-    Each distinct party gets a number, so that a row's party is hashed once in the whole run.
-    """
-
-    def __init__(self, chunk_size: int, memo_size: int) -> None:
-        self.chunk_size, self.memo_size = chunk_size, memo_size
-        self.sent: dict[Party, int] = {}
-        self.numbered = 0
-
-    def chunks(self, items: Iterable[tuple[int, Party]]) -> Iterator[_Chunk]:
-        rows: list[tuple[int, int]] = []
-        novel: list[Party] = []
-        first, fresh = self.numbered, True
-        for row, party in items:
-            number = self.sent.setdefault(party, self.numbered)
-            if number == self.numbered:
-                self.numbered += 1
-                novel.append(party)
-            rows.append((row, number))
-            # rows are bounded too: a file of one party repeated still reports progress
-            if len(novel) >= self.chunk_size or len(rows) >= 16 * self.chunk_size:
-                yield _Chunk(rows, novel, first, fresh)
-                rows, novel, first, fresh = [], [], self.numbered, False
-                if len(self.sent) >= self.memo_size:
-                    self.sent.clear()
-                    fresh = True
-        if rows:
-            yield _Chunk(rows, novel, first, fresh)
-
-
-class _Results:
-    """The consumer's side of _Planner: every row's result, from its chunk's or an earlier one's."""
-
-    def __init__(self) -> None:
-        self.known: dict[int, Result] = {}
-
-    def rows(self, chunk: _Chunk, results: list[Result]) -> Iterator[tuple[int, Result]]:
-        if chunk.fresh:
-            self.known.clear()
-        self.known.update(zip(range(chunk.first, chunk.first + len(chunk.novel)), results, strict=True))
-        for row, number in chunk.rows:
-            found = self.known[number]
-            yield row, list(found) if isinstance(found, list) else found
 
 
 class _Failed:
@@ -201,7 +141,7 @@ def screen_many(
 ) -> Iterator[tuple[int, Result]]:
     """(row, hits or error) for each (row, party), in input order, on `workers` processes.
 
-    Each distinct party is screened once (see _Planner). This process screens too: it forks one
+    Each distinct party is screened once (see plan.Planner). This process screens too: it forks one
     worker fewer, sends each chunk to a worker that holds fewer than QUEUED, and screens the chunk
     itself when every worker holds that many; at the end it screens the workers' last chunks as
     well instead of waiting for them. Workers are forked so they share this process's
@@ -221,7 +161,7 @@ def _screen_many(
     chunk_size: int,
     on_progress: Callable[[int], Any] | None,
 ) -> Iterator[tuple[int, Result]]:
-    planner, results = _Planner(chunk_size, MEMO_SIZE), _Results()
+    planner, results = Planner(chunk_size, MEMO_SIZE), Results()
     if n <= 1 or "fork" not in mp.get_all_start_methods():
         for chunk in planner.chunks(parties):
             stop.check()
@@ -235,7 +175,7 @@ def _screen_many(
     helpers: list[_Worker] = []
     try:
         helpers = [_Worker(ctx, index, options) for _ in range(n - 1)]
-        chunks: dict[int, _Chunk] = {}
+        chunks: dict[int, Chunk] = {}
         done: dict[int, list[Result]] = {}
         ready = 0  # the next chunk to report
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from sekisho import batch
-from sekisho.batch import _Planner, _Results, screen_many
+from sekisho.batch import local as batch
+from sekisho.batch import screen_many
+from sekisho.batch.plan import Planner, Results
 from sekisho.errors import SekishoError
 from sekisho.screen import Party, screen_partition
 
@@ -22,7 +23,7 @@ from sekisho.screen import Party, screen_partition
 def test_planner_sends_each_distinct_party_once() -> None:
     a, b, c, bad = Party("a"), Party("b"), Party("c"), Party("  ")
     rows = list(enumerate([a, b, a, bad, a, b, bad, a, c]))
-    chunks = list(_Planner(chunk_size=2, memo_size=100).chunks(rows))
+    chunks = list(Planner(chunk_size=2, memo_size=100).chunks(rows))
     assert [ch.novel for ch in chunks] == [[a, b], [bad, c]]  # bad rows included
     numbered = {p: i for i, p in enumerate([a, b, bad, c])}
     assert [r for ch in chunks for r in ch.rows] == [(row, numbered[p]) for row, p in rows]
@@ -33,11 +34,11 @@ def test_planner_sends_each_distinct_party_once() -> None:
 def test_planner_starts_afresh_when_the_memory_is_full() -> None:
     a, b, c = Party("a"), Party("b"), Party("c")
     rows = list(enumerate([a, b, a, c, a]))
-    chunks = list(_Planner(chunk_size=1, memo_size=2).chunks(rows))
+    chunks = list(Planner(chunk_size=1, memo_size=2).chunks(rows))
     # after every two distinct parties the memory is cleared, so "a" is screened again each time
     assert [ch.novel for ch in chunks] == [[a], [b], [a], [c], [a]]
     assert [ch.fresh for ch in chunks] == [True, False, True, False, True]
-    results = _Results()
+    results = Results()
     screened = {"a": "A", "b": "B", "c": "C"}
     out = [r for ch in chunks for r in results.rows(ch, [screened[p.name] for p in ch.novel])]
     assert out == [(0, "A"), (1, "B"), (2, "A"), (3, "C"), (4, "A")]
