@@ -161,3 +161,13 @@ def _names_of(list_id: str) -> list[str]:
     from sekisho.lists import registry
 
     return [n.value for e in registry.load_list(list_id).entities for n in e.names]
+
+
+def test_the_public_face() -> None:
+    import sekisho
+    from sekisho import Hit, Party, Screener, load_index, screen
+
+    assert (Hit, Party, Screener, load_index) == (screen.Hit, screen.Party, screen.Screener, screen.load_index)
+    assert set(sekisho.__all__) == {"Hit", "Party", "Screener", "load_index", "__version__"}
+    with pytest.raises(AttributeError, match="no attribute 'Index'"):
+        sekisho.Index  # noqa: B018

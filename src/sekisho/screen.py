@@ -338,7 +338,7 @@ class Screener:
 
         from sekisho.lists.status import list_status
 
-        status = [s for s in list_status(self.index) if options.lists is None or s["id"] in options.lists]
+        status = [s for s in list_status(self.index.lists) if options.lists is None or s["id"] in options.lists]
         return {
             "sekisho": __version__,
             "screened_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -242,7 +242,7 @@ def _interruptible(outcome: str) -> Iterator[None]:
 def _warn_stale(screener: Any) -> None:
     from sekisho.lists.status import list_status
 
-    stale = [s for s in list_status(screener.index) if s["stale"]]
+    stale = [s for s in list_status(screener.index.lists) if s["stale"]]
     if stale:
         err.print(f"[bold red]WARNING[/]: {len(stale)} list(s) older than {settings.get('SEKISHO_STALE_DAYS')} days: "
                   + ", ".join(f"{s['id']} ({s['date']})" for s in stale)
@@ -256,7 +256,7 @@ def lists_show(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         return
     from sekisho.lists.status import list_status
 
-    status = list_status(_screener().index)
+    status = list_status(_screener().index.lists)
     if json_out:
         print(json.dumps(status, ensure_ascii=False))
         return

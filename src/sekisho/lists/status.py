@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from sekisho import settings
 from sekisho.lists import registry
-from sekisho.match.index import Index
 
 
-def list_status(index: Index, today: date | None = None) -> list[dict[str, Any]]:
+def list_status(lists: Mapping[str, Mapping[str, Any]], today: date | None = None) -> list[dict[str, Any]]:
+    """Each list's facts as an index records them (`Index.lists`), with its age and staleness."""
     today = today or date.today()
     stale_days = settings.get_int("SEKISHO_STALE_DAYS")
     out = []
-    for list_id, facts in index.lists.items():
+    for list_id, facts in lists.items():
         snapshot = str(facts["date"])
         age = (today - date.fromisoformat(snapshot[:10])).days if snapshot else None
         out.append({

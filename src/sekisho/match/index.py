@@ -35,7 +35,8 @@ from sekisho.match.align import (
 from sekisho.match.kernels import Scratch, credits, rank_candidates
 from sekisho.match.keys import CONSONANT_EDIT_MIN, CONSONANTS, PLAIN, SPELLING, KeyTable, Stem
 from sekisho.match.spellings import TOLERANCE_BIT, Spellings
-from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, fold, name_forms
+from sekisho.names.fold import fold
+from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, name_forms
 from sekisho.names.phonetic import devowel, onsets, skeletons
 from sekisho.names.reference import glossary, nickname_relatives
 

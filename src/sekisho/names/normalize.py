@@ -32,6 +32,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from sekisho.names.fold import fold
 from sekisho.names.reference import glossary, legal_forms
 from sekisho.names.scripts import char_script
 from sekisho.names.transliterate import chinese_syllables, hangul_syllables, japanese_words, to_ascii
@@ -212,13 +213,7 @@ def _forms(text: str, person: bool) -> list[NameForm]:
     return out
 
 
-_KS = re.compile(r"ks(?=[aeiouy]|$)")  # before a vowel: "Aleksandr", "Maksim"; not "Luakshenko"
 
-
-def fold(token: str) -> str:
-    """Spellings that transliterations use interchangeably made one: "ks" before a vowel and "x"
-    (Aleksandr / Alexander), "y" and "i" (Volodymyr / Volodimir, Dmitriy / Dmitrii)."""
-    return (_KS.sub("x", token) if "ks" in token else token).replace("y", "i")
 
 _LEET = re.compile(r"(?<=[a-z])[0134579](?=[a-z])")
 _LEET_MAP = str.maketrans("013457980", "oieastgbo")

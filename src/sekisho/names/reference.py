@@ -80,7 +80,7 @@ def nickname_relatives() -> dict[str, frozenset[str]]:
     "benedict"}, "william" -> {"bill", "will", …}. From the curated `nicknames` dataset."""
     from nicknames import NickNamer
 
-    from sekisho.names.normalize import fold
+    from sekisho.names.fold import fold
 
     related: dict[str, set[str]] = {}
     for canonical, nicks in NickNamer().nickname_lookup.items():
