@@ -212,6 +212,38 @@ def test_stale_lists_are_flagged_on_stderr_and_in_the_json(tmp_path: Path) -> No
     assert "WARNING" in result.stderr and "older than 90 days" in result.stderr
 
 
+def test_a_result_carries_what_reproduces_it(tmp_path: Path) -> None:
+    """The query as given and as normalised, the index digest, the algorithm, the options; a batch
+    writes the same beside its results, with its input's sha256 and the counts."""
+    import hashlib
+
+    from sekisho import __version__
+
+    data = json.loads(runner.invoke(app, ["screen", "ＡＩＲ　Koryo", "--country", "KP", "--lists", "us-csl,un-sc",
+                                          "--json"]).stdout)
+    prov = data["provenance"]
+    assert prov["query"] == {"given": {"name": "ＡＩＲ　Koryo", "country": "KP"}, "normalized": ["aviation korio"]}
+    assert prov["sekisho"] == __version__ and len(prov["algorithm"]) == 12
+    assert prov["index_digest"] and prov["index_digest"].endswith(prov["algorithm"])
+    assert "us-bis-el" in prov["options"]["lists"] and "us-csl" not in prov["options"]["lists"]
+    assert {x["id"] for x in prov["lists"]} >= {"us-bis-el", "un-sc"}
+    assert "jp-meti-eul" not in {x["id"] for x in prov["lists"]}
+    src = tmp_path / "p.csv"
+    src.write_text("name\nAir Koryo\n!!!\n")
+    out = tmp_path / "o.csv"
+    result = _screen_file("--file", str(src), "--out", str(out))
+    facts = json.loads((tmp_path / "o.csv.provenance.json").read_text())
+    assert result.exit_code == 2 and facts["results"] == "o.csv"
+    assert facts["rows_screened"] == 1 and facts["rows_skipped"] == 1
+    assert facts["inputs"] == [{"file": str(src), "sha256": hashlib.sha256(src.read_bytes()).hexdigest()}]
+    assert facts["engine"]["engine"] == "local" and facts["index_digest"] == prov["index_digest"]
+    # a run that fails writes nothing: the provenance beside the results stays theirs
+    before = (tmp_path / "o.csv.provenance.json").read_text()
+    src.write_text("company\nAir Koryo\n")
+    assert _screen_file("--file", str(src), "--out", str(out)).exit_code != 0
+    assert (tmp_path / "o.csv.provenance.json").read_text() == before
+
+
 def test_screen_file_without_out_leaves_no_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tmp = tmp_path / "tmp"
     tmp.mkdir()

@@ -8,7 +8,9 @@ order they first appear, and every value, whatever its type.
 
 Beside the results, RESULTS.skipped.csv lists every input row that was not screened, with its row,
 its line(s) in the input file and the reason; it is removed when a run skips nothing, so that a
-stale one from an earlier run is never read as this run's.
+stale one from an earlier run is never read as this run's. RESULTS.provenance.json says what the
+run screened against and how (Screener.provenance), with each input file's sha256 and the counts;
+it is put in place with the results, so it always describes the results beside it.
 """
 
 from __future__ import annotations
@@ -32,13 +34,28 @@ def skipped_path(results: Path) -> Path:
     return results.with_name(results.name + ".skipped.csv")
 
 
+def provenance_path(results: Path) -> Path:
+    return results.with_name(results.name + ".provenance.json")
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def result_record(row: int, inputs: dict[str, Any], hits: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return {"row": row, "input": inputs, "hits": list(hits)}
 
 
 class ResultWriter:
-    def __init__(self, path: Path, inputs: Sequence[Path] = ()) -> None:
+    def __init__(self, path: Path, inputs: Sequence[Path] = (), provenance: dict[str, Any] | None = None) -> None:
         self.format = file_format(path)
+        self.inputs, self.provenance = list(inputs), provenance
         for source in inputs:
             if same_file(path, source) or path.resolve() == source.resolve():
                 raise InvalidInput(f"--out {path} is the input file: choose another results file")
@@ -49,8 +66,10 @@ class ResultWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.rows = self.skipped = 0
-        for target, kind in ((path, PARTIAL), (path, SPOOL), (skipped_path(path), PARTIAL)):
+        for target, kind in ((path, PARTIAL), (path, SPOOL), (skipped_path(path), PARTIAL),
+                             (provenance_path(path), PARTIAL)):
             remove_stale(target, kind)
+        self._provenance_partial = temp_name(provenance_path(path), PARTIAL)
         self._partial = temp_name(path, PARTIAL)
         self._spool = temp_name(path, SPOOL if self.format != ".jsonl" else PARTIAL)
         self._fh: IO[str] | None = self._spool.open("w", encoding="utf-8", newline="")
@@ -90,7 +109,14 @@ class ResultWriter:
                 _CONVERT[self.format](self._spool, self._partial, list(self._columns))
             finally:
                 remove(self._spool)
+        if self.provenance is not None:
+            facts = {**self.provenance, "results": self.path.name, "rows_screened": self.rows,
+                     "rows_skipped": self.skipped,
+                     "inputs": [{"file": str(p), "sha256": _sha256(p)} for p in self.inputs]}
+            self._provenance_partial.write_text(json.dumps(facts, indent=2, ensure_ascii=False), "utf-8")
         os.replace(self._partial, self.path)
+        if self.provenance is not None:
+            os.replace(self._provenance_partial, provenance_path(self.path))
         if self._skipped is not None:
             _sort_by_row(self._skipped_partial)
             os.replace(self._skipped_partial, skipped_path(self.path))
@@ -100,7 +126,7 @@ class ResultWriter:
     def abort(self) -> None:
         """Remove what this run wrote; the target and its skipped-rows file stay as they were."""
         self._close_handles()
-        for path in (self._spool, self._partial, self._skipped_partial):
+        for path in (self._spool, self._partial, self._skipped_partial, self._provenance_partial):
             remove(path)
 
     def _close_handles(self) -> None:

@@ -170,6 +170,16 @@ def best_per_entity(index: Index, query: Query, ceilings: dict[int, float], qwei
     return best
 
 
+def _supplying(index: Index, options: Options) -> set[str]:
+    """The lists whose entries a choice of lists also takes (Options.codes): those carrying the
+    chosen official lists in a newer copy."""
+    if not options.codes:
+        return set()
+    carried = {lst for lst, facts in index.lists.items() if set(cast("list[str]", facts.get("carries", [])))
+               & options.codes}
+    return carried
+
+
 def listing_explained(entity: EntityRef, explanation: dict[str, Any]) -> dict[str, Any]:
     """The score's explanation with what the list says of the listing: the official list it is
     on, its terms (the Entity List's licence requirement and review policy, its Federal Register
@@ -265,6 +275,7 @@ def load_index(list_ids: Sequence[str] | None = None, rebuild: bool = False) -> 
     if path.exists() and not rebuild:
         try:
             index: Index = cache.read(path)
+            index.digest = path.stem.removeprefix("index-")
             return index
         except cache.CacheError as exc:
             log.warning("the index cache %s is damaged (%s); rebuilding it", path, exc)
@@ -285,6 +296,7 @@ def load_index(list_ids: Sequence[str] | None = None, rebuild: bool = False) -> 
     for old in path.parent.glob(f"index-{slot}-*.pickle"):
         if old != path:
             old.unlink(missing_ok=True)
+    index.digest = path.stem.removeprefix("index-")
     cache.write(path, index)
     log.info("index built and cached: %d entities, %d name forms", len(index.entities), len(index.form_entity))
     return index
@@ -331,21 +343,31 @@ class Screener:
         query = make_query(Party(name, country, type, birth_date, tuple(identifiers)))
         return screen_query(self.index, query, self.options(threshold, lists))
 
-    def provenance(self, options: Options) -> dict[str, Any]:
-        """What a result was screened against and how: each list's id, date, sha256 and age, and
-        which are stale, the threshold, the lists chosen, the version and the time."""
+    def provenance(self, options: Options, party: Party | None = None) -> dict[str, Any]:
+        """What an examiner needs to reproduce a result: the query as given and as normalised (for
+        one query), each list's id, date, sha256 and age, and which are stale, the index's digest
+        (its list files and the code that shaped it), the version, the options and the time."""
         from datetime import UTC, datetime
 
         from sekisho.lists.status import list_status
 
-        status = [s for s in list_status(self.index.lists) if options.lists is None or s["id"] in options.lists]
-        return {
+        status = [s for s in list_status(self.index.lists)
+                  if options.lists is None or s["id"] in options.lists or s["id"] in _supplying(self.index, options)]
+        out: dict[str, Any] = {
             "sekisho": __version__,
             "screened_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "threshold": options.threshold,
+            "options": {"lists": sorted(options.lists) if options.lists is not None else None,
+                        "official_lists": sorted(options.codes), "max_candidates": options.max_candidates},
+            "index_digest": self.index.digest or None,
+            "algorithm": _code_digest(),
             "lists": [{k: s[k] for k in ("id", "date", "sha256", "entities", "age_days", "stale")} for s in status],
             "stale_lists": [s["id"] for s in status if s["stale"]],
         }
+        if party is not None:
+            given = {k: v for k, v in vars(party).items() if v}
+            out["query"] = {"given": given, "normalized": [f.text for f in make_query(party).forms]}
+        return out
 
     def compare(self, a: str, b: str, type: str | None = None) -> tuple[float, dict[str, Any]]:
         """Score name `a` against name `b` with the scorer and token weights screening uses."""

@@ -89,7 +89,10 @@ CASES: list[dict[str, Any]] = [
 def test_golden(screener: Any, case: dict[str, Any]) -> None:
     score, explanation = screener.compare(case["a"], case["b"], case["type"])
     assert (score >= screener.threshold) is case["match"], (score, explanation)
-    assert explanation["features"][0]["feature"] == "name"
+    # the explanation accounts for the score: the name similarity and each adjustment, added up
+    features = explanation["features"]
+    assert features[0]["feature"] == "name" and all(f["detail"] for f in features)
+    assert score == pytest.approx(min(1.0, max(0.0, sum(f["value"] for f in features))), abs=1e-3)
 
 
 def test_closer_name_scores_higher(screener: Any) -> None:

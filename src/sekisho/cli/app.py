@@ -97,14 +97,17 @@ def screen(
         raise typer.Exit(code)
     if not name:
         raise InvalidInput("give a NAME or --file")
+    from sekisho.screen import Party
+
     screener = _screener()
     _warn_stale(screener)
     options = screener.options(threshold, _split(lists))
     hits = screener.screen(name, country=country, type=type, birth_date=birth_date,
                            identifiers=identifier or (), threshold=threshold, lists=_split(lists))
     if json_out:
+        party = Party(name, country, type, birth_date, tuple(identifier or ()))
         print(json.dumps({"query": name, "hits": [h.to_dict() for h in hits],
-                          "provenance": screener.provenance(options)}, ensure_ascii=False))
+                          "provenance": screener.provenance(options, party)}, ensure_ascii=False))
         return
     if not hits:
         out.print(f"[green]No hits[/] for {name!r} at threshold {options.threshold:.2f}.")
@@ -184,7 +187,9 @@ def _screen_file(screener: Any, source: Any, out_path: Path, cols: Any, lists: l
     progress = Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, disable=not err.is_terminal)
     with _interruptible(f"no results written; {out_path} is as it was"), \
-            ResultWriter(out_path, inputs=[file]) as writer, progress:
+            ResultWriter(out_path, inputs=[file], provenance={
+                **screener.provenance(options), "engine": {k: v for k, v in batch.items() if v is not None}}
+            ) as writer, progress:
         task = progress.add_task("screening", total=None)
         for index, result in screen_batch(screener.index, parties(), options, **batch,
                                           on_progress=lambda n: progress.advance(task, n)):

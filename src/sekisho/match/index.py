@@ -345,6 +345,9 @@ class Index:
     undoubled: dict[str, int | tuple[int, ...]] = field(default_factory=dict)
     identifiers: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # compact id -> entities
     lists: dict[str, dict[str, object]] = field(default_factory=dict)  # list id -> version facts
+    # what the index was built from: its cache key (list files and the code that shapes it), set
+    # when it is loaded (screen.load_index); a result's provenance names it
+    digest: str = ""
     max_weight: float = 1.0
     entity_forms: list[tuple[int, ...]] = field(default_factory=list)  # entity -> its form ids
     # numpy views of columns above, made by freeze() for the vectorised retrieval
