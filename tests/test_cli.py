@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +78,8 @@ def test_missing_name_column(tmp_path: Path) -> None:
     src = tmp_path / "p.csv"
     src.write_text("company\nX\n")
     result = runner.invoke(app, ["screen", "--file", str(src), "--out", str(tmp_path / "o.jsonl")])
-    assert result.exit_code != 0
+    assert result.exit_code != 0 and "no column 'name'" in str(result.exception)
+    assert "--name-column" in str(result.exception) and not (tmp_path / "o.jsonl").exists()
 
 
 def test_compare_json() -> None:
@@ -115,7 +118,7 @@ def test_lists_import_and_screen(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name\nB1,\n")
     result = runner.invoke(app, ["lists", "import", str(bad), "--name", "acme-block2"])
-    assert result.exit_code != 0
+    assert result.exit_code != 0 and f"{bad}, row 2, field 'name': empty name" in str(result.exception)
 
 
 def test_eval_pairs(tmp_path: Path) -> None:
@@ -280,3 +283,25 @@ def test_import_refuses_bad_names_and_says_what_a_replacement_changed(tmp_path: 
     src.write_text("id,name\nB1,Example Photonics Ltd\nB3,Example Lasers\nB4,Example Fibres\n")
     code, out = run("lists", "import", str(src), "--name", "acme-two")
     assert code == 0 and "replaced list 'acme-two': 2 -> 3 entities (2 added, 1 removed, 1 changed)" in out
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["screen", "--file", "/nonexistent/p.csv"], 64, "error: /nonexistent/p.csv: no such file"),
+    (["lists", "diff", "no-such-list"], 66, "error: no-such-list: versions are kept for official lists"),
+    (["screen", "Air Koryo", "--lists", "us-nope"], 64, "error: unknown list(s) ['us-nope']"),
+    (["screen", "Air Koryo", "--threshold", "2"], 64, "Error: Invalid value for '--threshold'"),  # the parser's
+])
+def test_the_command_line_says_one_line_and_exits_by_the_kind_of_error(args: list[str], code: int,
+                                                                       message: str) -> None:
+    run = subprocess.run([sys.executable, "-m", "sekisho", *args], capture_output=True, text=True, timeout=300)
+    assert run.returncode == code, run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.lower().startswith("error:")]
+    assert len(lines) == 1 and lines[0].startswith(message) and "Traceback" not in run.stderr
+
+
+def test_a_bug_is_an_internal_error_with_a_pointer_to_report_it() -> None:
+    code = "import sekisho.cli.app as a; a.app = lambda **_: 1 / 0; a.main()"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 70
+    assert "ZeroDivisionError" in run.stderr and "This is a bug in sekisho" in run.stderr
+    assert "please report it" in run.stderr

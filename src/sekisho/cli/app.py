@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sekisho import settings, stop
-from sekisho.errors import Interrupted, InvalidInput, SekishoError
+from sekisho import __version__, settings, stop
+from sekisho.errors import InternalError, Interrupted, InvalidInput, SekishoError
 
 app = typer.Typer(help="Screen parties against US, Japanese and UN restricted lists.", no_args_is_help=True,
                   add_completion=False)
@@ -485,11 +485,34 @@ def main() -> None:
     log.setLevel(logging.INFO)
     log.propagate = False
     stop.install()
+    # the command-line parser's own errors; newer Typer releases carry their own copy of click
     try:
-        app()
+        from typer._click.exceptions import ClickException, UsageError
+    except ImportError:
+        from click.exceptions import ClickException, UsageError  # type: ignore[assignment]
+
+    try:
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except UsageError as exc:  # an option the command line rejects: a usage error, as InvalidInput is
+        exc.show()
+        sys.exit(InvalidInput.exit_code)
+    except ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(130)
     except Interrupted as exc:
         err.print(f"[red]{exc.message}[/]")
         sys.exit(exc.exit_code)
     except SekishoError as exc:
-        err.print(f"[red]error:[/] {exc.message}")
-        sys.exit(1)
+        err.print(f"[red]error:[/] {exc.message}", soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # a bug: say so, with what a report needs
+        import traceback
+
+        bug = InternalError(f"internal error ({type(exc).__name__}: {exc}). This is a bug in sekisho "
+                            f"{__version__}: please report it with the command you ran and the trace above.")
+        traceback.print_exc()
+        err.print(f"[red]error:[/] {bug.message}", soft_wrap=True)
+        sys.exit(bug.exit_code)
