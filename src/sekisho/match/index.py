@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -104,6 +105,17 @@ class ReachMemo:
         if len(self.spans) > self.LIMIT:
             self.spans.clear()
             self.size = 0
+
+
+class SearchSession:
+    """One thread's search state over a shared, read-only index: the tokens it has reached
+    (ReachMemo) and the kernels' work arrays. Each thread gets its own (Index.session), so that
+    threads screening at once never interleave their updates, whether or not compiled code holds
+    the GIL; a forked worker starts with a copy of its parent's."""
+
+    def __init__(self) -> None:
+        self.reach = ReachMemo()
+        self.scratch: Scratch | None = None
 
 
 class QueryForms(NamedTuple):
@@ -359,16 +371,14 @@ class Index:
     form_wstart: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))  # form weights, flattened
     form_wflat: np.ndarray = field(default_factory=lambda: np.zeros(0))
     post_first: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    _reach: ReachMemo = field(default_factory=ReachMemo, repr=False)  # per process
-    _scratch: Scratch | None = field(default=None, repr=False)  # the kernel's work arrays, per process
+    _sessions: threading.local = field(default_factory=threading.local, repr=False, compare=False)  # per thread
     initials: dict[str, list[int]] = field(default_factory=dict, repr=False)  # see initial_tokens
     acronyms: dict[str, int] = field(default_factory=dict, repr=False)  # see _spelt_acronyms
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle the columns only: the memo starts empty and the numpy views are rebuilt on load."""
         state = dict(self.__dict__)
-        state["_reach"] = ReachMemo()
-        state["_scratch"] = None
+        state.pop("_sessions", None)  # search state is each thread's own, never shipped
         for derived in ("total_np", "entity_np", "floor_np", "person_np", "vocab_len",
                         "form_wstart", "form_wflat", "post_first", "initials", "acronyms"):
             state.pop(derived, None)
@@ -376,7 +386,19 @@ class Index:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
+        self._sessions = threading.local()
         self.freeze()
+
+    def session(self) -> SearchSession:
+        """This thread's search state, made on its first search."""
+        found: SearchSession | None = getattr(self._sessions, "state", None)
+        if found is None:
+            found = self._sessions.state = SearchSession()
+        return found
+
+    @property
+    def _reach(self) -> ReachMemo:
+        return self.session().reach
 
     def freeze(self) -> None:
         self.total_np = np.asarray(self.form_total, dtype=np.float64)
@@ -521,11 +543,12 @@ class Index:
         return self.key_table.lookup(stems, self.scratch().seen, exclude)
 
     def scratch(self) -> Scratch:
-        """The kernels' work arrays, made once per process."""
-        if self._scratch is None:
-            self._scratch = Scratch(len(self.form_entity), len(self.form_wflat), len(self.entities),
-                                    len(self.vocab_tokens))
-        return self._scratch
+        """The kernels' work arrays, made once per thread."""
+        session = self.session()
+        if session.scratch is None:
+            session.scratch = Scratch(len(self.form_entity), len(self.form_wflat), len(self.entities),
+                                      len(self.vocab_tokens))
+        return session.scratch
 
     def initial_tokens(self, letter: str) -> list[int]:
         """The list tokens of two letters or more starting with `letter`."""
