@@ -22,7 +22,8 @@ from sekisho.lists.common import parse_dates
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import EntityType, LoadedList, NameKind
 from sekisho.match import cache, kernels, keys, spellings
-from sekisho.match.index import EntityRef, Index, QueryForms, build_index
+from sekisho.match.build import build_index
+from sekisho.match.index import EntityRef, Index, QueryForms
 from sekisho.match.scorer import Query, Scored, score_ceiling, score_form
 from sekisho.names import reference, transliterate
 from sekisho.names.normalize import name_forms

@@ -6,7 +6,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sekisho.match.index import JOINED_ENDS_MIN, Index, joined_ends
+from sekisho.match.filing import JOINED_ENDS_MIN, joined_ends
+from sekisho.match.index import Index
 from sekisho.names.normalize import ABJAD, EXACT, SYLLABIC
 
 

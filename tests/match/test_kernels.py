@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from sekisho.match.align import credit
-from sekisho.match.index import MAX_BONUS, ROUNDED_UP, QueryForms, ReachMemo
+from sekisho.match.index import MAX_BONUS, ROUNDED_UP, QueryForms
 from sekisho.match.kernels import _essential, credits, load_aside
+from sekisho.match.memo import ReachMemo
 from sekisho.match.scorer import COUNTRY_BONUS, DOB_BONUS, score_form
 from sekisho.screen import Party, make_query
 
@@ -86,10 +87,10 @@ def test_a_batch_ranks_each_query_as_alone(screener: Any) -> None:
 
 
 def test_the_work_arrays_are_left_zeroed(screener: Any) -> None:
-    """The scratch arrays are shared by every call in a process: a call must not leak into the next."""
+    """The scratch arrays are shared by every call in a thread: a call must not leak into the next."""
     for name, type_ in QUERIES:
         _bounds(screener, name, type_, 0.5, 5)
-    scratch = screener.index._scratch
+    scratch = screener.index.session().scratch
     assert scratch is not None
     assert not scratch.gain.any() and not scratch.bound.any()
     assert not scratch.flags.any() and not scratch.entity.any() and not scratch.listed.any()
@@ -167,12 +168,12 @@ def test_the_reach_memo_gives_the_same_bounds_as_it_grows_and_starts_afresh(scre
     """A query's slots point into the memo's arrays: growing them, or starting afresh between two
     queries, must not change what any query finds."""
     index = screener.index
-    monkeypatch.setattr(index, "_reach", ReachMemo())
+    monkeypatch.setattr(index.session(), "reach", ReachMemo())
     first = {name: _bounds(screener, name, type_, 0.5, 50)[1:] for name, type_ in QUERIES}
     remembered = len(index._reach.spans)
     monkeypatch.setattr(ReachMemo, "LIMIT", 3)
     monkeypatch.setattr(ReachMemo, "START", 2)
-    monkeypatch.setattr(index, "_reach", ReachMemo())
+    monkeypatch.setattr(index.session(), "reach", ReachMemo())
     for name, type_ in [*QUERIES, *QUERIES]:
         fids, bounds = _bounds(screener, name, type_, 0.5, 50)[1:]
         assert fids.tolist() == first[name][0].tolist(), name

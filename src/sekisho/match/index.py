@@ -13,7 +13,6 @@ and shared read-only by batch workers (or shipped to a cluster engine).
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from collections import defaultdict
@@ -25,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sekisho.lists.model import EntityType, LoadedList, NameKind
+from sekisho.lists.model import EntityType, NameKind
 from sekisho.match.align import (
     INITIALS_CREDIT,
     TOKEN_CUTOFF,
@@ -33,12 +32,13 @@ from sekisho.match.align import (
     undouble,
     variant_similarity,
 )
+from sekisho.match.filing import JOINED_ENDS_MIN, end_keys, length_bit, query_stems
 from sekisho.match.kernels import Scratch, credits, rank_candidates
-from sekisho.match.keys import CONSONANT_EDIT_MIN, CONSONANTS, PLAIN, SPELLING, KeyTable, Stem
-from sekisho.match.spellings import TOLERANCE_BIT, Spellings
+from sekisho.match.keys import SPELLING, KeyTable, Stem
+from sekisho.match.memo import ReachMemo, SearchSession
+from sekisho.match.spellings import Spellings
 from sekisho.names.fold import fold
-from sekisho.names.normalize import ABJAD, EXACT, STRICT, SYLLABIC, NameForm, compact_key, name_forms
-from sekisho.names.phonetic import devowel, onsets, skeletons
+from sekisho.names.normalize import EXACT, NameForm, compact_key
 from sekisho.names.reference import glossary, nickname_relatives
 
 _PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ovna|evna|ivna|ogly|oglu|kyzy)$")
@@ -68,54 +68,6 @@ _INITIALS = np.array([INITIALS_CREDIT])
 _SAME = np.array([1.0])  # the similarity of a token to itself
 _INITIALS.setflags(write=False)
 _SAME.setflags(write=False)
-
-
-class ReachMemo:
-    """Each query token's reach, once per process (batches repeat "bank", "group", "mohammed"
-    endlessly): the list tokens and credits of every token reached so far sit end to end in two
-    growing arrays, and a token's reach is its (start, end) in them. The kernel reads a query's
-    slots there in place; joining a query's reaches into new arrays cost as much as the lookups."""
-
-    LIMIT = 200_000  # tokens remembered; then the memory starts afresh
-    START = 1 << 12  # room for this many list tokens at first; doubled when full
-
-    def __init__(self) -> None:
-        self.spans: dict[tuple[str, int, bool], tuple[int, int]] = {}
-        self.tokens = np.zeros(self.START, np.int64)
-        self.credits = np.zeros(self.START)
-        self.size = 0
-
-    def add(self, key: tuple[str, int, bool], tokens: np.ndarray, credits: np.ndarray) -> tuple[int, int]:
-        if not len(tokens):  # most tokens written together
-            self.spans[key] = (0, 0)
-            return 0, 0
-        lo, hi = self.size, self.size + len(tokens)
-        if hi > len(self.tokens):
-            grown = max(2 * len(self.tokens), hi)
-            self.tokens = np.resize(self.tokens, grown)
-            self.credits = np.resize(self.credits, grown)
-        self.tokens[lo:hi] = tokens
-        self.credits[lo:hi] = credits
-        self.size = hi
-        self.spans[key] = (lo, hi)
-        return lo, hi
-
-    def make_room(self) -> None:
-        """Start afresh when full: only between queries, as a query's spans point into the arrays."""
-        if len(self.spans) > self.LIMIT:
-            self.spans.clear()
-            self.size = 0
-
-
-class SearchSession:
-    """One thread's search state over a shared, read-only index: the tokens it has reached
-    (ReachMemo) and the kernels' work arrays. Each thread gets its own (Index.session), so that
-    threads screening at once never interleave their updates, whether or not compiled code holds
-    the GIL; a forked worker starts with a copy of its parent's."""
-
-    def __init__(self) -> None:
-        self.reach = ReachMemo()
-        self.scratch: Scratch | None = None
 
 
 class QueryForms(NamedTuple):
@@ -178,126 +130,11 @@ def is_patronymic(token: str) -> bool:
     return _PATRONYMIC.search(token) is not None
 
 
-def _deletes(token: str) -> list[str]:
-    return [token[:i] + token[i + 1 :] for i in range(len(token))] if len(token) >= 3 else []
-
-
-def _spelling_keys(token: str) -> list[str]:
-    """A list token is filed under itself and its one-letter deletions, bare: tokens are letters and
-    digits (names.normalize), other keys have a kind and a ':'. A query token finds every list token
-    one edit away under itself and its own deletions (a letter more, less or other)."""
-    return [token, *_deletes(token)]
-
-
-def _consonants(token: str, tolerant: int) -> tuple[list[str], list[str]]:
-    """What a reading of this tolerance compares by (align.token_similarity), and its key kinds: a
-    syllabic one the skeletons of two consonants or more, under each class of sound it may start
-    with (two readings of one name start alike, phonetic.onsets: half the skeleton matches go), an
-    abjad one the vowelless spelling."""
-    if tolerant == SYLLABIC:
-        return [sk for sk in skeletons(token) if len(sk) >= 2], ["s" + o for o in sorted(onsets(token))]
-    return [devowel(token)], ["v"]
-
-
-def _consonant_keys(token: str, tolerant: int, space: str = "") -> list[str]:
-    """A list token's keys for readings that compare by consonants, with one consonant more or less
-    from CONSONANT_EDIT_MIN on (a katakana reading drops a final consonant: "berunaaru" ~ "bernard").
-    `space` sets apart the keys of list tokens that are themselves readings (Index.similar_tokens)."""
-    forms, kinds = _consonants(token, tolerant)
-    keys = []
-    for kind in kinds:
-        for form in forms:
-            keys.append(f"{space}{kind}:{form}")
-            if len(form) >= CONSONANT_EDIT_MIN:
-                keys += [f"{space}{kind}d:{d}" for d in _deletes(form)]
-    return keys
-
-
-READING = "r"  # key space of list tokens that are readings: what a Latin query token compares by consonants
-
-
-# Two edits leave a token of seven letters or more 0.71 alike or more (1 - 2/7), so a long token
-# is filed under its 4-letter prefix and suffix, and one of five or six letters under keys of
-# their own: a query token of five letters or more looks up the long ones ("hassan" ~
-# "alhassan"), one of seven or more both ("alhassan" ~ "hassan"); two short ones are never two edits apart.
-AFFIX_LONG, AFFIX_SHORT = 7, 5
-
-
-def _affixes(token: str, short: bool = False) -> list[tuple[str, str]]:
-    """(key kind, text) of a token's 4-letter prefix and suffix among the keys of list tokens of
-    AFFIX_LONG letters or more, or (`short`) among those of list tokens of five or six."""
-    s = "s" if short else ""
-    return [(f"p{s}:", token[:4]), (f"x{s}:", token[-4:])]
-
-
-def _filed_affixes(token: str) -> list[tuple[str, str]]:
-    """The affix keys a list token is filed under (none below AFFIX_SHORT letters)."""
-    return _affixes(token, len(token) < AFFIX_LONG) if len(token) >= AFFIX_SHORT else []
-
-
-def _affix_stems(token: str) -> list[Stem]:
-    """The affix keys a query token looks up: of list tokens that can be two edits from it."""
-    if len(token) < AFFIX_SHORT:
-        return []
-    found = _affixes(token) + (_affixes(token, short=True) if len(token) >= AFFIX_LONG else [])
-    return [(PLAIN, kind, text) for kind, text in found]
-
-
-# A Latin token written together with its neighbour aligns only with a list token one edit away
-# (align.JOINED_EDITS), and most such pairs ("machineriindustri") have none. One edit leaves the
-# first or the last letters of a token in place: four of them from nine letters on, three from
-# seven. So such a pair is looked up only when a list token one letter longer, shorter or as
-# long starts or ends as it does (Index.joined_ends).
-JOINED_ENDS_MIN = 7
-_LONGEST_BIT = 63  # lengths from here on share a bit
-
-
-def _ends(token: str, n: int) -> tuple[str, str]:
-    """A token's first and last `n` letters, as Index.joined_ends files them."""
-    return "<" + token[:n], ">" + token[-n:]
-
-
-def _length_bit(length: int) -> int:
-    return 1 << min(length, _LONGEST_BIT)
-
-
-def joined_ends(tokens: Iterable[str]) -> dict[str, int]:
-    """Index.joined_ends of these list tokens (those of some name)."""
-    found: dict[str, int] = defaultdict(int)
-    for token in tokens:
-        if len(token) >= JOINED_ENDS_MIN - 1:
-            for key in (*_ends(token, 3), *_ends(token, 4)):
-                found[key] |= _length_bit(len(token))
-    return dict(found)
-
-
-def _consonant_stems(token: str, tolerant: int, space: str = "",
-                     consonants: tuple[list[str], list[str]] | None = None) -> list[Stem]:
-    """The stems of the keys under which list tokens within one consonant edit of `token` are
-    found (see _consonant_keys): the same consonants, one deleted from either side, or one
-    substituted. `consonants`: _consonants(token, tolerant), when the caller has it already."""
-    forms, kinds = _consonants(token, tolerant) if consonants is None else consonants
-    return [(CONSONANTS, space + kind, form) for kind in kinds for form in forms]
-
-
-def _stems(token: str, tolerant: int) -> list[Stem]:
-    """The stems of every key a query token looks up (Index.similar_tokens, keys.lookup). Two
-    Latin spellings compare by spelling alone, so a Latin token looks up the one-edit consonant
-    keys only among the list's readings."""
-    affixes = _affix_stems(token)
-    if tolerant in (ABJAD, SYLLABIC):
-        return [(SPELLING, "", token), *affixes, *_consonant_stems(token, tolerant)]
-    # the same skeleton also finds Latin spellings two letters apart ("mohammed" ~ "muhammad")
-    forms, kinds = syllabic = _consonants(token, SYLLABIC)
-    return [(SPELLING, "", token), *affixes, *((PLAIN, f"{kind}:", form) for kind in kinds for form in forms),
-            *_consonant_stems(token, SYLLABIC, READING, syllabic), *_consonant_stems(token, ABJAD, READING)]
-
-
 def compact_identifier(value: str) -> str:
     return re.sub(r"[^0-9a-z]", "", value.casefold())
 
 
-def _add(mapping: dict[str, int | tuple[int, ...]], key: str, value: int) -> None:
+def add_value(mapping: dict[str, int | tuple[int, ...]], key: str, value: int) -> None:
     """Multimap stored as int for one value, tuple for several: most keys have one, and ints pickle fast."""
     cur = mapping.get(key)
     if cur is None:
@@ -447,7 +284,7 @@ class Index:
         self.form_total.append(sum(weights) or 1.0)
         key = compact_key(name)
         if key:
-            _add(self.exact, key, fid)
+            add_value(self.exact, key, fid)
         return fid
 
     def weight(self, token: str, organization: bool = False) -> float:
@@ -484,7 +321,7 @@ class Index:
                 return _NOTHING if tid is None else (np.array([tid]), _SAME)
             stems = [(SPELLING, "", token)]
         else:
-            stems = _stems(token, tolerant)
+            stems = query_stems(token, tolerant)
         if tid is not None:
             found[tid] = 1.0
         reached = self._lookup(stems, -1 if tid is None else tid)
@@ -535,8 +372,8 @@ class Index:
         n = len(token)
         if n < JOINED_ENDS_MIN or not self.joined_ends:
             return True
-        first, last = _ends(token, 4 if n >= 9 else 3)
-        lengths = _length_bit(n - 1) | _length_bit(n) | _length_bit(n + 1)
+        first, last = end_keys(token, 4 if n >= 9 else 3)
+        lengths = length_bit(n - 1) | length_bit(n) | length_bit(n + 1)
         return bool((self.joined_ends.get(first, 0) | self.joined_ends.get(last, 0)) & lengths)
 
     def _lookup(self, stems: list[Stem], exclude: int = -1) -> np.ndarray:
@@ -655,130 +492,3 @@ class Index:
             scratch.gain, scratch.bound, scratch.flags, scratch.listed, scratch.entity, scratch.forms)
         ends = starts.tolist()
         return [(fids[lo:hi], bounds[lo:hi]) for lo, hi in pairwise(ends)]
-
-
-def build_index(loaded: Iterable[LoadedList]) -> Index:
-    index = Index()
-    key_names: list[str] = []  # list token key_tokens[i] is filed under key_names[i] (KeyTable.of)
-    key_tokens: list[int] = []
-    df: dict[str, int] = defaultdict(int)
-    pending: list[tuple[int, str, NameKind, NameForm]] = []
-    for lst in loaded:
-        v = lst.version
-        index.lists[v.list_id] = {"id": v.list_id, "jurisdiction": v.jurisdiction, "title": v.title,
-                                  "date": v.date, "sha256": v.sha256, "entities": len(lst.entities),
-                                  "names": lst.name_count, "warnings": len(lst.warnings),
-                                  "set_aside": len(lst.set_aside)}
-        for entity in lst.entities:
-            eid = len(index.entities)
-            years = sorted({int(d[:4]) for d in entity.birth_dates if d[:4].isdigit()})
-            index.entities.append(EntityRef(
-                entity.id, entity.list_id, entity.primary_name, entity.type, tuple(entity.countries),
-                tuple(years), tuple((i.type, compact_identifier(i.value)) for i in entity.identifiers),
-                entity.official, tuple(entity.terms.items()), tuple(entity.also_in)))
-            for ident in entity.identifiers:
-                key = compact_identifier(ident.value)
-                if len(key) >= 5:
-                    _add(index.identifiers, key, eid)
-            seen: set[tuple[str, ...]] = set()
-            person = entity.type is EntityType.PERSON
-            # An entry that also has a Latin name is found by Latin queries through that name; its
-            # katakana or Arabic forms are then compared letter for letter, so that a Latin query
-            # cannot reach it through a loose consonant match ("Sony" ~ 総 "sou").
-            has_latin = any(n.script == "Latn" for n in entity.names)
-            for name in entity.names:
-                for form in name_forms(name.value, person):
-                    if not form.tokens or form.tokens in seen:
-                        continue
-                    if has_latin and any(form.tolerant):
-                        form = NameForm(form.tokens, tuple(STRICT if t else EXACT for t in form.tolerant),
-                                        form.legal_forms)
-                    seen.add(form.tokens)
-                    pending.append((eid, name.value, name.kind, form))
-                    for tok in set(form.tokens):
-                        df[tok] += 1
-    n_forms = max(len(pending), 1)
-    index.idf = {t: max(math.log(n_forms / c) - IDF_OFFSET, MIN_WEIGHT) for t, c in df.items()}
-    index.max_weight = max(math.log(n_forms) - IDF_OFFSET, MIN_WEIGHT)
-    postings: list[list[tuple[int, int, int]]] = []  # per token: (form, first position, positions covered)
-
-    fully_keyed: set[int] = set()
-
-    def file(keys: list[str], tid: int) -> None:
-        key_names.extend(keys)
-        key_tokens.extend([tid] * len(keys))
-
-    def token_id(tok: str, tolerant: int, keyed: bool, real: bool) -> int:
-        # Latin joined neighbours get deletion keys (a Latin token aligns with them within one edit,
-        # align.JOINED_EDITS) and skeleton keys (a reading aligns with them by its consonants)
-        tid = index.vocab.get(tok)
-        if tid is None:
-            tid = len(index.vocab_tokens)
-            index.vocab[tok] = tid
-            index.vocab_tokens.append(tok)
-            index.vocab_mask.append(TOLERANCE_BIT[tolerant])
-            index.vocab_real_list.append(False)
-            postings.append([])
-            # an acronym entry is reached by its exact letters only (Index.similar_tokens)
-            if tok[0] != ACRONYM:
-                file(_spelling_keys(tok) + _consonant_keys(tok, SYLLABIC) + _consonant_keys(tok, ABJAD), tid)
-        else:
-            index.vocab_mask[tid] |= TOLERANCE_BIT[tolerant]
-        if real and not index.vocab_real_list[tid]:
-            index.vocab_real_list[tid] = True
-            _add(index.undoubled, undouble(tok), tid)
-        if keyed and tid not in fully_keyed:
-            fully_keyed.add(tid)
-            file([kind + text for kind, text in _filed_affixes(tok)], tid)
-        return tid
-
-    for eid, text, kind, form in pending:
-        fid = index.add_form(eid, text, kind, form)
-        toks = form.tokens
-        for i, tok in enumerate(toks):
-            postings[token_id(tok, form.tolerant[i], True, True)].append((fid, i, 1))
-        for i in range(len(toks) - 1):
-            tol = max(form.tolerant[i], form.tolerant[i + 1])
-            postings[token_id(toks[i] + toks[i + 1], tol, tol in (ABJAD, SYLLABIC), False)].append((fid, i, 2))
-        for span in (2, 3, 4):
-            for i in range(len(toks) - span + 1):
-                letters = initials_of(toks[i : i + span])
-                if letters:
-                    postings[token_id(ACRONYM + letters, EXACT, False, False)].append((fid, i, span))
-    for tid, tok in enumerate(index.vocab_tokens):
-        for tolerant in (ABJAD, SYLLABIC):
-            if index.vocab_mask[tid] & TOLERANCE_BIT[tolerant]:
-                file(_consonant_keys(tok, tolerant, READING), tid)
-    index.spellings = Spellings.of(index.vocab_tokens, index.vocab_mask, index.vocab_real_list)
-    index.joined_ends = joined_ends(t for t, real in zip(index.vocab_tokens, index.vocab_real_list, strict=True)
-                                    if real)
-    index.key_table = KeyTable.of(key_names, key_tokens)
-    index.post_start = np.cumsum([0, *(len(p) for p in postings)], dtype=np.int64)
-    flat = [posting for p in postings for posting in p]
-    index.post_flat = np.fromiter((f for f, _, _ in flat), dtype=np.int32, count=len(flat))
-    index.post_pos = np.fromiter((i for _, i, _ in flat), dtype=np.int16, count=len(flat))
-    index.post_span = np.fromiter((n for _, _, n in flat), dtype=np.int8, count=len(flat))
-    by_entity: list[list[int]] = [[] for _ in index.entities]
-    for fid, eid in enumerate(index.form_entity):
-        by_entity[eid].append(fid)
-    index.entity_forms = [tuple(f) for f in by_entity]
-    index.freeze()
-    _precompute_near(index)
-    return index
-
-
-def _precompute_near(index: Index) -> None:
-    """Index.near_*: each list token's similar tokens as a Latin query token would find them."""
-    starts, flat, sims = [0], [], []
-    gained: list[float] = []
-    for tid, token in enumerate(index.vocab_tokens):
-        if index.vocab_real_list[tid]:
-            ids, found = index.similar_tokens(token, EXACT)
-            flat += ids.tolist()
-            sims += found.tolist()
-            gained += credits(found, index.vocab_len[ids], len(token)).tolist() if len(ids) else []
-        starts.append(len(flat))
-    index.near_flat = np.asarray(flat, dtype=np.int32)
-    index.near_sim = np.asarray(sims, dtype=np.float64)
-    index.near_credit = np.asarray(gained, dtype=np.float64)
-    index.near_start = np.asarray(starts, dtype=np.int64)
