@@ -207,8 +207,8 @@ def hits_of(best: dict[int, Scored], options: Options) -> list[Hit]:
 
 
 # Queries screened a step at a time together: normalised, their tokens looked up, their candidates
-# ranked in one compiled call (Index.bounds_many), then scored. One process screened the benchmark's
-# 10,469 distinct parties in 2.7-2.9 s one at a time, 2.2-2.3 s 64 at a time, 1.9-2.0 s 256 at a time.
+# ranked in one compiled call (Index.bounds_many), then scored: fewer calls into compiled code, and
+# each step over the whole batch at once. 256 was the fastest of the sizes tried (docs/performance.md).
 SCREENED_TOGETHER = 256
 
 

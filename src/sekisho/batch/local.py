@@ -23,8 +23,8 @@ from sekisho.match.index import Index
 from sekisho.screen import Options, Party, screen_partition, warm_up
 
 # Chunks a worker holds at most: one it screens and two it takes up next, so that it still has work
-# while this process screens a chunk of its own (at 20,000 parties a worker holding two waited
-# 30-65 ms for chunks, one holding three 3-5 ms).
+# while this process screens a chunk of its own (a worker holding two was left waiting for chunks;
+# see docs/performance.md).
 QUEUED = 3
 
 
@@ -146,8 +146,8 @@ def screen_many(
     itself when every worker holds that many; at the end it screens the workers' last chunks as
     well instead of waiting for them. Workers are forked so they share this process's
     index pages instead of unpickling a copy, and are fed over their own pipes from this thread:
-    with a process pool, a second fork and the pool's feeder and collector threads took 0.2 s of
-    the two cores at 20,000 parties (1.5 s), while this process idled.
+    with a process pool, a second fork and the pool's feeder and collector threads took a share of
+    the cores while this process idled (docs/performance.md).
     """
     with stop.deferred():  # a SIGTERM or Ctrl-C ends the run between chunks (see stop.py)
         yield from _screen_many(index, parties, options, workers or os.cpu_count() or 1, chunk_size, on_progress)
