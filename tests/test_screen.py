@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sekisho.errors import InvalidInput
-from sekisho.screen import Options, Party, make_query, screen_partition, screen_query
+from sekisho.screen import Options, Party, Skipped, make_query, screen_partition, screen_query
 
 
 @pytest.mark.parametrize(("name", "list_id", "entity_id"), [
@@ -58,7 +58,7 @@ def test_partition_is_pure_and_reports_bad_rows(screener: Any) -> None:
     first = screen_partition(screener.index, parties, options)
     again = screen_partition(screener.index, parties, options)
     assert first == again
-    assert isinstance(first[1], str) and "empty" in first[1]
+    assert isinstance(first[1], Skipped) and "empty" in first[1].reason
     assert first[2] == []
     assert screen_partition(screener.index, parties + parties, options) == first + first
 
@@ -73,7 +73,7 @@ _names = st.one_of(st.text(max_size=30), st.lists(_scripts, max_size=6).map("".j
 @given(_names)
 def test_any_text_is_screened_or_refused_with_a_message(screener: Any, name: str) -> None:
     [result] = screen_partition(screener.index, [Party(name)], Options(threshold=0.5))
-    assert isinstance(result, list) or (isinstance(result, str) and result)
+    assert isinstance(result, list) or (isinstance(result, Skipped) and result.reason)
     if isinstance(result, list):
         assert all(0.5 <= h.score <= 1.0 for h in result)
 
@@ -136,14 +136,14 @@ def test_each_entity_keeps_its_best_form_though_lower_ceilings_go_unscored(scree
 @pytest.mark.parametrize("name", ["!!!", "---", "😀😀", "\u200b\u200d", "\x01\x02\x7f", "・・", "＊"])
 def test_names_with_nothing_to_screen_are_refused_not_reported_clean(screener: Any, name: str) -> None:
     [result] = screen_partition(screener.index, [Party(name)], Options(threshold=0.8))
-    assert isinstance(result, str) and "no letters or digits" in result
+    assert isinstance(result, Skipped) and "no letters or digits" in result.reason
     with pytest.raises(InvalidInput, match="nothing to screen"):
         screener.screen(name)
 
 
 def test_overlong_names_are_refused_with_the_limit(screener: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     [result] = screen_partition(screener.index, [Party("Air Koryo " * 10_000)], Options(threshold=0.8))
-    assert result == "name of 100,000 characters, longer than SEKISHO_MAX_NAME_LENGTH=500"
+    assert result == Skipped("name of 100,000 characters, longer than SEKISHO_MAX_NAME_LENGTH=500")
     monkeypatch.setenv("SEKISHO_MAX_NAME_LENGTH", "5")
     with pytest.raises(InvalidInput, match="SEKISHO_MAX_NAME_LENGTH=5"):
         screener.screen("Air Koryo")

@@ -212,20 +212,28 @@ def hits_of(best: dict[int, Scored], options: Options) -> list[Hit]:
 SCREENED_TOGETHER = 256
 
 
-def screen_partition(index: Index, parties: Sequence[Party], options: Options) -> list[list[Hit] | str]:
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A party that cannot be screened (an empty name, one with no letters or digits, one too
+    long, an unknown type), and why: a batch reports it as a skipped row."""
+
+    reason: str
+
+
+def screen_partition(index: Index, parties: Sequence[Party], options: Options) -> list[list[Hit] | Skipped]:
     """Screen a partition of parties: the pure function a batch or cluster engine maps over.
 
-    Returns, per party, its hits or an error message for a party that cannot be screened. Repeats
-    across partitions are the caller's to send once (batch.screen_many does).
+    Returns, per party, its hits, or Skipped for a party that cannot be screened. Repeats across
+    partitions are the caller's to send once (batch.plan does).
     """
-    out: list[list[Hit] | str] = []
+    out: list[list[Hit] | Skipped] = []
     for start in range(0, len(parties), SCREENED_TOGETHER):
-        queries: list[Query | str] = []
+        queries: list[Query | Skipped] = []
         for party in parties[start : start + SCREENED_TOGETHER]:
             try:
                 queries.append(make_query(party))
             except InvalidInput as exc:
-                queries.append(exc.message)
+                queries.append(Skipped(exc.message))
         valid = [q for q in queries if isinstance(q, Query)]
         weights = [q.weights(index) for q in valid]
         retrieved = index.bounds_many(
@@ -233,7 +241,7 @@ def screen_partition(index: Index, parties: Sequence[Party], options: Options) -
             options.threshold, options.max_candidates)
         found = iter(zip(weights, retrieved, strict=True))  # the valid queries', in order
         for query in queries:
-            out.append(query if isinstance(query, str) else screen_query(index, query, options, *next(found)))
+            out.append(query if isinstance(query, Skipped) else screen_query(index, query, options, *next(found)))
     return out
 
 

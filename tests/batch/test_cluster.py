@@ -10,7 +10,7 @@ import pytest
 
 from sekisho.batch import screen_batch
 from sekisho.errors import InvalidInput
-from sekisho.screen import Party
+from sekisho.screen import Party, Skipped
 
 distributed = pytest.importorskip("distributed")
 
@@ -61,7 +61,8 @@ def test_bad_input_rows_come_back_as_errors_in_place(screener: Any, cluster: Any
     results = dict(screen_batch(screener.index, parties, screener.options(), engine="dask",
                                 scheduler=cluster.scheduler_address))
     assert isinstance(results[0], list) and results[0] and results[0][0].name.upper() == "AIR KORYO"
-    assert results[1] == "empty name" and isinstance(results[3], str) and "letters or digits" in results[3]
+    assert results[1] == Skipped("empty name")
+    assert isinstance(results[3], Skipped) and "letters or digits" in results[3].reason
     assert [h.to_dict() for h in results[2]] == [h.to_dict() for h in results[0]]
 
 

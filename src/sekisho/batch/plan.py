@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sekisho.screen import Hit, Party
+from sekisho.screen import Hit, Party, Skipped
 
-Result = list[Hit] | str  # a row's hits, or why it was not screened
+Result = list[Hit] | Skipped  # a row's hits, or why it was not screened
 MEMO_SIZE = 200_000  # distinct parties whose results a batch remembers
 
 

@@ -194,8 +194,8 @@ def _screen_file(screener: Any, source: Any, out_path: Path, cols: Any, lists: l
         for index, result in screen_batch(screener.index, parties(), options, **batch,
                                           on_progress=lambda n: progress.advance(task, n)):
             row = pending.pop(index)
-            if isinstance(result, str):
-                writer.skip(BadRow(index, row.lines, result, cols.name))
+            if not isinstance(result, list):  # screen.Skipped
+                writer.skip(BadRow(index, row.lines, result.reason, cols.name))
                 continue
             n_hits += bool(result)
             writer.write(result_record(index, row.values, [h.to_dict() for h in result]))
