@@ -281,6 +281,8 @@ def _finish(tokens: list[str], tolerant: list[int], legal: set[str], person: boo
     if not person:
         _strip_legal(tokens, tolerant, legal)
     tokens = [fold(t) for t in tokens]
+    if any(len(t) == 1 for t in tokens):  # a fold may leave a letter beside another ("a ks" -> "a x")
+        tokens, tolerant = _joined_and_folded(tokens, tolerant)
     drop = _titles(person)
     if drop.isdisjoint(tokens) and len(set(tokens)) == len(tokens):
         return NameForm(tuple(tokens), tuple(tolerant), frozenset(legal))
@@ -290,10 +292,25 @@ def _finish(tokens: list[str], tolerant: list[int], legal: set[str], person: boo
             break
         tokens = [tokens[i] for i in keep]
         tolerant = [tolerant[i] for i in keep]
-        # letters that a dropped word kept apart are now neighbours ("00 B 00 A", "A Mr B"): join
-        # them as the next pass would, so that normalising twice changes nothing
+        # letters that a dropped word kept apart are now neighbours ("00 B 00 A", "A Mr B"), and a
+        # legal form may now end the name ("0 AS 0" -> "0 as"): join and strip them as the next
+        # pass would, so that normalising twice changes nothing
         tokens, tolerant = _join_letters(tokens, tolerant)
+        if not person:
+            _strip_legal(tokens, tolerant, legal)
+        tokens, tolerant = _joined_and_folded([fold(t) for t in tokens], tolerant)
     return NameForm(tuple(tokens), tuple(tolerant), frozenset(legal))
+
+
+def _joined_and_folded(tokens: list[str], tolerant: list[int]) -> tuple[list[str], list[int]]:
+    """Single letters joined and spellings folded until neither changes anything: what a second
+    pass of normalisation would do."""
+    while True:
+        joined, joined_tol = _join_letters(tokens, tolerant)
+        folded = [fold(t) for t in joined]
+        if folded == tokens:
+            return folded, joined_tol
+        tokens, tolerant = folded, joined_tol
 
 
 def _strip_legal(tokens: list[str], tolerant: list[int], legal: set[str]) -> None:
