@@ -121,3 +121,12 @@ def test_update_fetches_the_eu_list_which_is_then_screened(www: Path, server: st
     assert result["status"] == "updated" and result["date"] == "2020-04-15" and result["entities"] == 7
     assert result["date_source"] == "stated in the file"
     assert "eu-fsf" in registry.all_ids() and len(registry.load_list("eu-fsf").entities) == 7
+
+
+def test_a_list_not_bundled_has_no_versions_until_fetched(home: Path) -> None:
+    from sekisho.errors import NotFound
+    from sekisho.lists.versions import find, history
+
+    assert history("eu-fsf") == []  # no phantom "bundled" version of an empty file
+    with pytest.raises(NotFound, match="no version here yet; `sekisho lists update eu-fsf` fetches one"):
+        find("eu-fsf", "current")

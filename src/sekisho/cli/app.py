@@ -381,6 +381,9 @@ def lists_history(
     if json_out:
         print(json.dumps([v.to_dict() for v in versions], ensure_ascii=False))
         return
+    if not versions:
+        out.print(f"No versions of {list_id} here yet: `sekisho lists update {list_id}` fetches one.")
+        return
     table = Table(title=f"Versions of {list_id}")
     for col in ("version", "date", "dated by", "entities", "sha256", "in use"):
         table.add_column(col, no_wrap=col in ("version", "date"))

@@ -42,8 +42,9 @@ def history(list_id: str) -> list[Version]:
     spec = _spec(list_id)
     current = registry.current_version_dir(list_id)
     bundled = tuple(registry.bundled_dir() / f.bundled for f in spec.files if f.bundled)
+    # a list not bundled (the EU's) has versions only once `lists update` has fetched one
     out = [Version("bundled", spec.date, "bundled snapshot", files_sha256(bundled), None, bundled,
-                   spec.files[0].url, current is None)]
+                   spec.files[0].url, current is None)] if bundled else []
     folder = registry.versions_dir(list_id)
     for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
         manifest = entry / "manifest.json"
@@ -60,6 +61,8 @@ def find(list_id: str, ref: str) -> Version:
     """The version a reference names: 'bundled', 'current', 'previous' (the one before current), a
     version folder name or its unique prefix, or a date (the latest version of that date)."""
     versions = history(list_id)
+    if not any(v.current for v in versions):
+        raise NotFound(f"{list_id}: no version here yet; `sekisho lists update {list_id}` fetches one")
     if ref == "current":
         return next(v for v in versions if v.current)
     if ref == "previous":
