@@ -1,4 +1,4 @@
-"""Files written so that a crash never leaves a half-written one in place.
+"""Files written so that a crash never leaves a half-written one in place, and files' content hashes.
 
 Everything sekisho writes (results, the index cache, downloaded lists, custom lists) is written to
 a temporary name beside its target that carries the writing process's id, and renamed into place
@@ -9,9 +9,11 @@ run that writes the same target removes the ones whose process is gone (`remove_
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -55,3 +57,14 @@ def same_file(a: Path, b: Path) -> bool:
         return a.exists() and b.exists() and os.path.samefile(a, b)
     except OSError:
         return a.resolve() == b.resolve()
+
+
+def files_sha256(paths: Sequence[Path]) -> str:
+    """The sha256 of the files' bytes one after another, read a megabyte at a time (a batch's input
+    may be larger than memory)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()

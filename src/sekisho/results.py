@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sekisho.errors import InvalidInput
-from sekisho.fileops import remove, remove_stale, same_file, temp_name
+from sekisho.fileops import files_sha256, remove, remove_stale, same_file, temp_name
 from sekisho.parties import BadRow, file_format, line_text
 
 PARTIAL, SPOOL = "partial", "spool"
@@ -36,16 +36,6 @@ def skipped_path(results: Path) -> Path:
 
 def provenance_path(results: Path) -> Path:
     return results.with_name(results.name + ".provenance.json")
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def result_record(row: int, inputs: dict[str, Any], hits: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -112,7 +102,7 @@ class ResultWriter:
         if self.provenance is not None:
             facts = {**self.provenance, "results": self.path.name, "rows_screened": self.rows,
                      "rows_skipped": self.skipped,
-                     "inputs": [{"file": str(p), "sha256": _sha256(p)} for p in self.inputs]}
+                     "inputs": [{"file": str(p), "sha256": files_sha256([p])} for p in self.inputs]}
             self._provenance_partial.write_text(json.dumps(facts, indent=2, ensure_ascii=False), "utf-8")
         os.replace(self._partial, self.path)
         if self.provenance is not None:

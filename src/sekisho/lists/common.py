@@ -16,13 +16,6 @@ from sekisho.errors import ListFormatError
 from sekisho.lists.model import Entity
 
 
-def files_sha256(paths: Sequence[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def stable_id(list_id: str, *parts: str) -> str:
     """An id derived from what identifies a record, for lists that publish no id of their own."""
     key = "|".join(unicodedata.normalize("NFKC", p).casefold().strip() for p in parts)

@@ -29,8 +29,7 @@ from typing import Any
 
 from sekisho import settings
 from sekisho.errors import FetchError, InvalidInput, Refused, SekishoError
-from sekisho.fileops import remove, remove_stale, temp_name
-from sekisho.lists.common import files_sha256
+from sekisho.fileops import files_sha256, remove, remove_stale, temp_name
 from sekisho.lists.model import ListVersion
 from sekisho.lists.registry import SPECS, available, current_facts, downloaded_dir, owner, versions_dir
 

@@ -19,7 +19,7 @@ from typing import Any, Protocol, cast
 
 from sekisho import settings
 from sekisho.errors import NotFound
-from sekisho.lists.common import files_sha256
+from sekisho.fileops import files_sha256
 from sekisho.lists.model import Jurisdiction, ListVersion, LoadedList
 from sekisho.lists.overlap import Carrier
 

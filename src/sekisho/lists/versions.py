@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sekisho.errors import InvalidInput, NotFound
+from sekisho.fileops import files_sha256
 from sekisho.lists import registry
-from sekisho.lists.common import files_sha256
 from sekisho.lists.model import LoadedList
 
 
