@@ -202,6 +202,20 @@ def split_embedded_aliases(name: str) -> tuple[str, list[str]]:
     return re.sub(r"\s+", " ", primary), aliases
 
 
+def root_date(path: Path, attribute: str) -> str | None:
+    """The date an XML file's root element states in `attribute` (UN dateGenerated, EU
+    generationDate), read from the first tag only."""
+    from lxml import etree
+
+    try:
+        for _, el in etree.iterparse(str(path), events=("start",), resolve_entities=False, no_network=True):
+            value = el.get(attribute)
+            return value[:10] if value else None
+    except etree.XMLSyntaxError:
+        return None  # the loader reports the file's fault, with its row
+    return None
+
+
 def parse_xml(path: Path, root_tag: str, expected: str, source: IO[bytes] | None = None) -> Any:
     """The root element of an official XML file (entities and network access off), checked to be
     `root_tag`: a '{namespace}name', or a bare name in any namespace. `expected` names it in the error."""

@@ -12,10 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from sekisho.errors import ListFormatError
-from sekisho.lists.common import parse_xml
+from sekisho.lists.common import parse_xml, root_date
 from sekisho.lists.model import Entity, EntityType, Identifier, Jurisdiction, ListVersion, LoadedList, Name, NameKind
 from sekisho.names.scripts import dominant_script
 
@@ -32,15 +30,8 @@ def clean(value: str | None) -> str:
     return (value or "").replace("\xa0", " ").strip()
 
 
-def generation_date(path: Path) -> str | None:
-    for _, el in etree.iterparse(str(path), events=("start",)):
-        value = el.get("generationDate")
-        return value[:10] if value else None
-    return None
-
-
 def stated_date(files: Sequence[Path]) -> str | None:
-    return generation_date(files[0])
+    return root_date(files[0], "generationDate")
 
 
 def load(files: Sequence[Path], version: ListVersion) -> LoadedList:

@@ -8,7 +8,7 @@ from pathlib import Path
 from lxml import etree
 
 from sekisho.errors import ListFormatError
-from sekisho.lists.common import parse_dates
+from sekisho.lists.common import parse_dates, root_date
 from sekisho.lists.countries import country_code
 from sekisho.lists.model import Entity, EntityType, Identifier, Jurisdiction, ListVersion, LoadedList, Name, NameKind
 from sekisho.names.scripts import dominant_script
@@ -22,13 +22,6 @@ def _text(el: etree._Element, tag: str) -> str:
 def _line(el: etree._Element) -> int | None:
     line = el.sourceline
     return line if isinstance(line, int) else None
-
-
-def generated_date(path: Path) -> str | None:
-    for _, el in etree.iterparse(str(path), events=("start",)):
-        value = el.get("dateGenerated")
-        return value[:10] if value else None
-    return None
 
 
 def load_un(list_id: str, version: ListVersion, path: Path) -> list[Entity]:
@@ -114,4 +107,4 @@ def load(files: Sequence[Path], version: ListVersion) -> LoadedList:
 
 
 def stated_date(files: Sequence[Path]) -> str | None:
-    return generated_date(files[0])
+    return root_date(files[0], "dateGenerated")
