@@ -172,13 +172,10 @@ def best_per_entity(index: Index, query: Query, ceilings: dict[int, float], qwei
 
 
 def _supplying(index: Index, options: Options) -> set[str]:
-    """The lists whose entries a choice of lists also takes (Options.codes): those carrying the
-    chosen official lists in a newer copy."""
-    if not options.codes:
-        return set()
-    carried = {lst for lst, facts in index.lists.items() if set(cast("list[str]", facts.get("carries", [])))
-               & options.codes}
-    return carried
+    """The lists whose entries a choice of lists may also take (Options.codes): those carrying one
+    of the official lists chosen."""
+    return {lst for lst, facts in index.lists.items()
+            if options.codes & set(cast("list[str]", facts.get("carries", [])))}
 
 
 def listing_explained(entity: EntityRef, explanation: dict[str, Any]) -> dict[str, Any]:
@@ -360,8 +357,8 @@ class Screener:
 
         from sekisho.lists.status import list_status
 
-        status = [s for s in list_status(self.index.lists)
-                  if options.lists is None or s["id"] in options.lists or s["id"] in _supplying(self.index, options)]
+        shown = None if options.lists is None else options.lists | _supplying(self.index, options)
+        status = [s for s in list_status(self.index.lists) if shown is None or s["id"] in shown]
         out: dict[str, Any] = {
             "sekisho": __version__,
             "screened_at": datetime.now(UTC).isoformat(timespec="seconds"),
