@@ -39,8 +39,7 @@ _TYPES = {"individual": EntityType.PERSON, "entity": EntityType.ORGANIZATION, "v
 # the rows of these agencies' lists carry OFAC's own entry numbers
 _OFAC_SOURCES = {"SDN", "SSI", "PLC", "CMIC", "CAP", "NS-MBS", "FSE", "NS-ISA", "561"}
 # what the Entity List (and MEU) state of each listing: kept on the entity, shown with a hit
-TERMS = {"license_requirement": "license_requirement", "license_policy": "license_policy",
-         "federal_register_notice": "federal_register_notice", "standard_order": "standard_order"}
+TERMS = ("license_requirement", "license_policy", "federal_register_notice", "standard_order")
 
 
 def source_code(source: str) -> str:
@@ -110,7 +109,7 @@ def _entity(list_id: str, version: ListVersion, record: Mapping[str, Any], where
         source_url=text("source_information_url") or text("source_list_url") or None,
         official=code,
         listing=listing,
-        terms={key: text(column) for key, column in TERMS.items() if text(column)},
+        terms={column: text(column) for column in TERMS if text(column)},
         raw=dict(record),
         version=version,
     )
